@@ -1,0 +1,148 @@
+import Type from 'typebox'
+
+/**
+ * The one catalogue of error codes. HTTP clients and event subscribers branch on `code`;
+ * the message is for people. A code, once published, is never renamed or reused.
+ *
+ * `status` is the HTTP status when the error answers a request. Pipeline failures that end a
+ * job carry the same codes in the job's `errorCode`, with the message in `errorMessage`.
+ * `retryable` says whether a worker may try the stage again.
+ */
+export const errorCatalogue = {
+  AUTH_REQUIRED: { status: 401, retryable: false, message: 'Authentication required' },
+  AUTH_INVALID: { status: 401, retryable: false, message: 'Invalid or expired token' },
+  INVALID_QUERY: { status: 400, retryable: false, message: 'Invalid query parameters' },
+  INVALID_BODY: { status: 400, retryable: false, message: 'Invalid request body' },
+  INVALID_JOB_ID: { status: 400, retryable: false, message: 'Invalid job ID' },
+  INVALID_NOTE_ID: { status: 400, retryable: false, message: 'Invalid note ID' },
+  INVALID_COURSE_ID: { status: 400, retryable: false, message: 'Invalid course ID' },
+  JOB_NOT_FOUND: { status: 404, retryable: false, message: 'Job not found' },
+  NOTE_NOT_FOUND: { status: 404, retryable: false, message: 'Note not found' },
+  COURSE_NOT_FOUND: { status: 404, retryable: false, message: 'Course not found' },
+  ROUTE_NOT_FOUND: { status: 404, retryable: false, message: 'Route not found' },
+  JOB_NOT_CANCELLABLE: {
+    status: 400,
+    retryable: false,
+    message: 'Cannot cancel completed or failed job',
+  },
+  JOB_ACTIVE: {
+    status: 400,
+    retryable: false,
+    message: 'Cannot delete active job; cancel it first',
+  },
+  FILE_REQUIRED: {
+    status: 400,
+    retryable: false,
+    message: 'A multipart field named "file" is required',
+  },
+  FILE_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    message: 'Uploaded file exceeds size limits',
+  },
+  NOT_MULTIPART: {
+    status: 415,
+    retryable: false,
+    message: 'Uploads must be sent as multipart/form-data',
+  },
+  UNSUPPORTED_FORMAT: {
+    status: 415,
+    retryable: false,
+    message: 'Audio/video format not supported',
+  },
+  NO_AUDIO_TRACK: {
+    status: 415,
+    retryable: false,
+    message: 'Audio/video format not supported: the file has no audio track',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    retryable: false,
+    message: 'Unsupported Content-Type for this endpoint',
+  },
+  BODY_TOO_LARGE: { status: 413, retryable: false, message: 'Request body too large' },
+  EMPTY_FILE: { status: 400, retryable: false, message: 'Uploaded file is empty' },
+  YOUTUBE_URL_INVALID: {
+    status: 400,
+    retryable: false,
+    message: 'Invalid or private YouTube URL',
+  },
+  SOURCE_MISSING: {
+    status: 500,
+    retryable: false,
+    message: 'The uploaded file is no longer available',
+  },
+  DOWNLOAD_ENGINE_UNAVAILABLE: {
+    status: 500,
+    retryable: false,
+    message: 'YouTube downloads are not available: the download engine is not installed',
+  },
+  TRANSCRIPTION_FAILED: {
+    status: 500,
+    retryable: false,
+    message: 'Transcription failed: audio quality too poor for transcription',
+  },
+  SUMMARY_FAILED: { status: 500, retryable: false, message: 'Summary generation failed' },
+  RATE_LIMITED: { status: 429, retryable: true, message: 'Too many concurrent jobs' },
+  NETWORK_TIMEOUT: {
+    status: 504,
+    retryable: true,
+    message: 'Network timeout: download or processing timed out',
+  },
+  STAGE_ATTEMPTS_EXHAUSTED: {
+    status: 500,
+    retryable: false,
+    message: 'Processing failed after repeated attempts',
+  },
+  INVALID_COMMAND: {
+    status: 500,
+    retryable: false,
+    message: 'Internal error: a pipeline message could not be read',
+  },
+  CANCELLED: { status: 409, retryable: false, message: 'Job cancelled by user' },
+  INTERNAL_ERROR: { status: 500, retryable: true, message: 'Internal error' },
+} as const satisfies Record<string, ErrorSpec>
+
+export interface ErrorSpec {
+  status: number
+  retryable: boolean
+  message: string
+}
+
+export type ErrorCode = keyof typeof errorCatalogue
+
+export const errorCodes = Object.keys(errorCatalogue) as ErrorCode[]
+
+/** JSON schema of a catalogue code, typed as the code union. */
+export const ErrorCodeSchema = Type.Unsafe<ErrorCode>({ type: 'string', enum: errorCodes })
+
+/**
+ * An error that carries a catalogue code. Thrown by shared code and services alike; the HTTP
+ * error handler and the worker runner both turn it into the right answer or event.
+ *
+ * @example
+ * throw new CodedError('NO_AUDIO_TRACK', { detail: 'video stream only' })
+ */
+export class CodedError extends Error {
+  override readonly name = 'CodedError'
+  readonly code: ErrorCode
+  readonly status: number
+  readonly retryable: boolean
+  readonly detail: string | undefined
+
+  constructor(
+    code: ErrorCode,
+    options: { detail?: string; cause?: unknown; message?: string } = {},
+  ) {
+    const spec = errorCatalogue[code]
+    super(options.message ?? spec.message, { cause: options.cause })
+    this.code = code
+    this.status = spec.status
+    this.retryable = spec.retryable
+    this.detail = options.detail
+  }
+}
+
+export function isCodedError(error: unknown): error is CodedError {
+  return error instanceof CodedError
+}

@@ -1,0 +1,5 @@
+export * from './errors.ts'
+export * from './http.ts'
+export * from './messages.ts'
+export * from './progress.ts'
+export * from './subjects.ts'

@@ -1,0 +1,112 @@
+import { accessSync, constants, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { delimiter, dirname, join, resolve } from 'node:path'
+
+/** Absolute paths of the two media binaries the downloader runs. */
+export interface MediaTools {
+  ffmpeg: string
+  ffprobe: string
+}
+
+type Env = Record<string, string | undefined>
+
+const executableSuffix = process.platform === 'win32' ? '.exe' : ''
+
+/**
+ * Finds ffmpeg and ffprobe once at start, so that a missing binary stops the service with a
+ * message instead of failing every job later.
+ *
+ * ffmpeg: `FFMPEG_PATH`, then the binary of the `ffmpeg-static` package when that package is
+ * installed, then `ffmpeg` on `PATH`. ffprobe: `FFPROBE_PATH`, then the directory ffmpeg was
+ * found in, then `ffprobe` on `PATH`. A variable that is set must name an executable file.
+ *
+ * @example
+ * const { ffmpeg, ffprobe } = resolveMediaTools()
+ * // { ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe' } on Debian
+ */
+export function resolveMediaTools(env: Env = process.env): MediaTools {
+  const ffmpeg = resolveFfmpeg(env)
+  const ffprobe = resolveFfprobe(env, ffmpeg)
+  return { ffmpeg, ffprobe }
+}
+
+function resolveFfmpeg(env: Env): string {
+  const configured = explicitPath(env, 'FFMPEG_PATH')
+  if (configured !== undefined) return configured
+
+  const bundled = ffmpegStaticBinary()
+  if (bundled !== undefined) return bundled
+
+  const onPath = findOnPath(env, 'ffmpeg')
+  if (onPath !== undefined) return onPath
+
+  throw new Error(
+    'ffmpeg not found: set FFMPEG_PATH to the ffmpeg binary, or install the Debian package ' +
+      '`ffmpeg` (apt-get install ffmpeg) so that ffmpeg is on PATH',
+  )
+}
+
+function resolveFfprobe(env: Env, ffmpeg: string): string {
+  const configured = explicitPath(env, 'FFPROBE_PATH')
+  if (configured !== undefined) return configured
+
+  // Builds unpacked by hand ship both binaries in one directory; a sibling also keeps the
+  // two at the same version when FFMPEG_PATH points away from the system one.
+  const sibling = join(dirname(ffmpeg), `ffprobe${executableSuffix}`)
+  if (isExecutableFile(sibling)) return sibling
+
+  const onPath = findOnPath(env, 'ffprobe')
+  if (onPath !== undefined) return onPath
+
+  throw new Error(
+    `ffprobe not found next to ${ffmpeg} nor on PATH: set FFPROBE_PATH to the ffprobe binary, ` +
+      'or install the Debian package `ffmpeg` (apt-get install ffmpeg), which ships both',
+  )
+}
+
+function explicitPath(env: Env, name: 'FFMPEG_PATH' | 'FFPROBE_PATH'): string | undefined {
+  const value = env[name]
+  if (value === undefined || value.trim() === '') return undefined
+
+  const absolute = resolve(value)
+  if (!isExecutableFile(absolute)) {
+    throw new Error(`${name}=${value} does not name an executable file`)
+  }
+  return absolute
+}
+
+/**
+ * `ffmpeg-static` is an optional install (it downloads a binary in a postinstall script that
+ * some environments skip), so both a missing package and a missing binary mean "not here".
+ */
+function ffmpegStaticBinary(): string | undefined {
+  let exported: unknown
+  try {
+    exported = createRequire(import.meta.url)('ffmpeg-static')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined
+    throw error
+  }
+  // The package exports null on platforms it has no binary for.
+  if (typeof exported !== 'string' || !isExecutableFile(exported)) return undefined
+  return exported
+}
+
+function findOnPath(env: Env, command: string): string | undefined {
+  const directories = (env.PATH ?? '').split(delimiter).filter((entry) => entry !== '')
+  for (const directory of directories) {
+    const candidate = resolve(directory, `${command}${executableSuffix}`)
+    if (isExecutableFile(candidate)) return candidate
+  }
+  return undefined
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false
+    accessSync(path, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,36 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface HealthServer {
+  port: number
+  close(): Promise<void>
+}
+
+/**
+ * A worker's probe endpoints: `/healthz` answers while the event loop runs, `/readyz` while
+ * the broker connection is usable.
+ */
+export async function startHealthServer(
+  port: number,
+  isReady: () => boolean,
+): Promise<HealthServer> {
+  const server = createServer((request, response) => {
+    const path = request.url?.split('?')[0]
+    if (path === '/healthz') return reply(response, 200, { status: 'ok' })
+    if (path === '/readyz') {
+      const ready = isReady()
+      return reply(response, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' })
+    }
+    return reply(response, 404, { status: 'not found' })
+  })
+  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+function reply(response: import('node:http').ServerResponse, status: number, body: object) {
+  response.writeHead(status, { 'content-type': 'application/json' })
+  response.end(JSON.stringify(body))
+}

@@ -1,0 +1,271 @@
+import { type ConsumerMessages, type JsMsg, jetstream } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import {
+  CodedError,
+  consumers,
+  type ErrorCode,
+  isCodedError,
+  type Stage,
+  streams,
+  subjects,
+} from '@tella/contracts'
+import type { Logger } from 'pino'
+import type { Static, TSchema } from 'typebox'
+import { CancellationWatch } from './cancellation-watch.ts'
+import { decodeJson, encodeJson, peekJobRef } from './json-codec.ts'
+import { stageDelivery } from './nats-topology.ts'
+import { ProgressReporter } from './progress-reporter.ts'
+
+export interface StageContext<C> {
+  command: C
+  /** Aborted when the job is cancelled or the worker is shutting down. */
+  signal: AbortSignal
+  /** 1 on the first delivery of this command, more on redeliveries. */
+  deliveryCount: number
+  /** The stage's own completion, 0..1; throttled before it reaches the broker. */
+  reportProgress(fraction: number): void
+  logger: Logger
+}
+
+export interface StageWorkerOptions<S extends TSchema, R extends object> {
+  nc: NatsConnection
+  stage: Stage
+  commandSchema: S
+  /** Commands processed at once by this replica. */
+  concurrency: number
+  logger: Logger
+  /** Runs the stage; returns the fields of the stage's `completed` event. */
+  handle(context: StageContext<Static<S>>): Promise<R>
+  /** Delay before a transient failure is retried; defaults to exponential from 2 s. */
+  retryDelayMs?(deliveryCount: number): number
+}
+
+export interface StageWorker {
+  /** Stops pulling, waits up to `graceMs` for running stages, then hands the rest back. */
+  stop(graceMs: number): Promise<void>
+  readonly inFlight: number
+}
+
+type Outcome = 'completed' | 'failed' | 'retry' | 'cancelled' | 'handed-back'
+
+/**
+ * Consumes one stage's commands from the shared durable consumer and turns each into exactly
+ * one `completed` or `failed` event, or a redelivery. The message is kept leased with
+ * in-progress acks while the stage runs, so a long ffmpeg or transcription run is not handed
+ * to another replica, while a killed replica's message comes back after `ackWait`.
+ *
+ * @example
+ * const worker = await startStageWorker({ nc, stage: 'summarize', ..., handle })
+ * process.on('SIGTERM', () => worker.stop(20_000))
+ */
+export async function startStageWorker<S extends TSchema, R extends object>(
+  options: StageWorkerOptions<S, R>,
+): Promise<StageWorker> {
+  const { nc, stage, logger } = options
+  const js = jetstream(nc)
+  const consumer = await js.consumers.get(streams.commands, consumers.worker(stage))
+  const cancellations = await CancellationWatch.open(nc)
+  const shutdown = new AbortController()
+  const running = new Set<AbortController>()
+  let stopping = false
+
+  const process = async (msg: JsMsg): Promise<Outcome> => {
+    const delivery = msg.info.deliveryCount
+    let command: Static<S>
+    try {
+      command = decodeJson(options.commandSchema, msg.data)
+    } catch (error) {
+      return failPoisoned(msg, error)
+    }
+    const job = command as unknown as { jobId: string; userId: string; attempt: number }
+    const log = logger.child({ jobId: job.jobId, userId: job.userId, stage, delivery })
+
+    if (await cancellations.isCancelled(job.jobId)) {
+      log.info('stage skipped: job was cancelled')
+      await msg.ackAck()
+      return 'cancelled'
+    }
+
+    const controller = new AbortController()
+    running.add(controller)
+    const onShutdown = () => controller.abort('shutdown')
+    shutdown.signal.addEventListener('abort', onShutdown)
+    const unsubscribe = cancellations.subscribe(job.jobId, () => controller.abort('cancelled'))
+    const lease = setInterval(() => msg.working(), stageDelivery.ackWaitMs / 3)
+    const progress = new ProgressReporter(js, stage, job, log)
+    const startedAt = performance.now()
+
+    try {
+      progress.report(0)
+      await progress.flush()
+      const result = await options.handle({
+        command,
+        signal: controller.signal,
+        deliveryCount: delivery,
+        reportProgress: (fraction) => progress.report(fraction),
+        logger: log,
+      })
+      await progress.flush()
+      await publishEvent(job, 'completed', { ...result })
+      await msg.ackAck()
+      log.info({ ms: Math.round(performance.now() - startedAt) }, 'stage completed')
+      return 'completed'
+    } catch (error) {
+      return await settleFailure(msg, job, error, controller.signal, log)
+    } finally {
+      clearInterval(lease)
+      progress.close()
+      unsubscribe()
+      shutdown.signal.removeEventListener('abort', onShutdown)
+      running.delete(controller)
+    }
+  }
+
+  const settleFailure = async (
+    msg: JsMsg,
+    job: { jobId: string; attempt: number },
+    error: unknown,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<Outcome> => {
+    if (signal.aborted && signal.reason === 'shutdown') {
+      msg.nak()
+      log.warn('stage handed back: worker shutting down')
+      return 'handed-back'
+    }
+    if (signal.aborted && signal.reason === 'cancelled') {
+      await msg.ackAck()
+      log.info('stage stopped: job cancelled')
+      return 'cancelled'
+    }
+
+    const coded = isCodedError(error) ? error : null
+    const retryable = coded ? coded.retryable : true
+    const delivery = msg.info.deliveryCount
+    if (retryable && delivery < stageDelivery.maxDeliver) {
+      const delay = options.retryDelayMs?.(delivery) ?? defaultRetryDelay(delivery)
+      log.warn({ err: error, retryInMs: delay }, 'stage failed, will retry')
+      msg.nak(delay)
+      return 'retry'
+    }
+
+    const finalCode = finalFailureCode(coded)
+    const message = new CodedError(finalCode).message
+    log.error({ err: error, code: finalCode }, 'stage failed')
+    await publishEvent(job, 'failed', { code: finalCode, message: withDetail(message, coded) })
+    msg.term(finalCode)
+    return 'failed'
+  }
+
+  const failPoisoned = async (msg: JsMsg, error: unknown): Promise<Outcome> => {
+    const ref = peekJobRef(msg.data)
+    logger.error({ err: error, stage, jobId: ref?.jobId }, 'unreadable command dropped')
+    if (ref) {
+      const message = withDetail(new CodedError('INVALID_COMMAND').message, error)
+      await publishEvent(ref, 'failed', { code: 'INVALID_COMMAND', message })
+    }
+    msg.term('INVALID_COMMAND')
+    return 'failed'
+  }
+
+  const publishEvent = async (
+    job: { jobId: string; attempt: number },
+    kind: 'completed' | 'failed',
+    fields: object,
+  ) => {
+    const payload = {
+      ...fields,
+      jobId: job.jobId,
+      attempt: job.attempt,
+      at: new Date().toISOString(),
+      kind,
+      stage,
+    }
+    await js.publish(subjects.event(stage, kind), encodeJson(payload), {
+      msgID: `${job.jobId}.${stage}.${job.attempt}.${kind}`,
+    })
+  }
+
+  const pulls = new Set<ConsumerMessages>()
+
+  /** Waits for one command; null on idle expiry or when stopped while waiting. */
+  const pullOne = async (): Promise<JsMsg | null> => {
+    // One message per pull: a prefetched message would sit unleased while a long stage runs
+    // and be redelivered to another replica.
+    const batch = await consumer.fetch({ max_messages: 1, expires: 30_000 })
+    pulls.add(batch)
+    try {
+      for await (const msg of batch) return msg
+      return null
+    } finally {
+      pulls.delete(batch)
+    }
+  }
+
+  const loop = async () => {
+    while (!stopping) {
+      let msg: JsMsg | null = null
+      try {
+        msg = await pullOne()
+      } catch (error) {
+        if (stopping) break
+        logger.warn({ err: error, stage }, 'pull failed, retrying')
+        await sleep(1_000)
+        continue
+      }
+      if (!msg) continue
+      if (stopping) {
+        msg.nak()
+        break
+      }
+      try {
+        await process(msg)
+      } catch (error) {
+        // Publishing or acking failed (broker gone): leave the message unacked so it is
+        // redelivered after ackWait instead of crashing the replica.
+        logger.error({ err: error, stage }, 'stage outcome not recorded; it will be redelivered')
+      }
+    }
+  }
+
+  const loops = Array.from({ length: Math.max(1, options.concurrency) }, () => loop())
+  logger.info({ stage, concurrency: options.concurrency }, 'stage worker started')
+
+  return {
+    get inFlight() {
+      return running.size
+    },
+    async stop(graceMs: number) {
+      if (stopping) return
+      stopping = true
+      for (const pull of pulls) pull.stop()
+      const drained = Promise.all(loops)
+      const timer = setTimeout(() => shutdown.abort('shutdown'), graceMs)
+      await drained
+      clearTimeout(timer)
+      cancellations.stop()
+    },
+  }
+}
+
+/**
+ * A permanent error keeps its own code; a transient one that ran out of attempts keeps a
+ * specific code when it has one (NETWORK_TIMEOUT) and otherwise says attempts ran out.
+ */
+function finalFailureCode(coded: CodedError | null): ErrorCode {
+  if (!coded || coded.code === 'INTERNAL_ERROR') return 'STAGE_ATTEMPTS_EXHAUSTED'
+  return coded.code
+}
+
+function defaultRetryDelay(deliveryCount: number): number {
+  return Math.min(60_000, 2_000 * 2 ** (deliveryCount - 1))
+}
+
+function withDetail(message: string, error: unknown): string {
+  const detail = isCodedError(error) ? error.detail : undefined
+  return detail ? `${message} (${detail})` : message
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

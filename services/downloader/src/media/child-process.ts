@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process'
+import { basename, resolve } from 'node:path'
+import { CodedError } from '@tella/contracts'
+
+/**
+ * Time a tool gets to exit after SIGTERM. ffmpeg finishes its output on SIGTERM, but while it
+ * is blocked reading a stalled input (a pipe, a hung network mount) it never notices the
+ * signal, so SIGKILL follows.
+ */
+const KILL_GRACE_MS = 1000
+
+/** ffprobe's JSON for ordinary files is a few kilobytes; this only bounds a pathological one. */
+const MAX_STDOUT_CHARS = 1024 * 1024
+
+/** Enough stderr to hold the last few lines; ffmpeg can log one line per damaged packet. */
+const STDERR_TAIL_CHARS = 8 * 1024
+
+export interface RunToolOptions {
+  signal?: AbortSignal | undefined
+  /** Called for every complete stdout line; if it throws, the tool is stopped with that error. */
+  onStdoutLine?: ((line: string) => void) | undefined
+  /** Keep stdout (its first million characters) in the result. */
+  collectStdout?: boolean | undefined
+}
+
+export interface ToolResult {
+  exitCode: number | null
+  exitSignal: NodeJS.Signals | null
+  stdout: string
+  /** True when stdout was longer than what was kept. */
+  stdoutTruncated: boolean
+  /** The end of stderr, at most 8 Ki characters. */
+  stderrTail: string
+}
+
+/**
+ * Runs a media tool to completion. Resolves with its exit status whatever it is; rejects only
+ * when it could not start (INTERNAL_ERROR), when `signal` aborted it (CANCELLED) or when
+ * `onStdoutLine` threw (that error). In the last two cases the promise settles only after the
+ * process has exited, so no tool outlives the call.
+ */
+export function runTool(
+  command: string,
+  args: readonly string[],
+  options: RunToolOptions = {},
+): Promise<ToolResult> {
+  const { signal } = options
+  if (signal?.aborted) return Promise.reject(cancelled(command, signal))
+
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+    let stopReason: unknown
+    let killTimer: NodeJS.Timeout | undefined
+    let stdout = ''
+    let stdoutTruncated = false
+    let pendingLine = ''
+    let stderrTail = ''
+
+    const stop = (reason: unknown): void => {
+      if (stopReason !== undefined) return
+      stopReason = reason
+      child.kill('SIGTERM')
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS)
+    }
+    const onAbort = (): void => stop(cancelled(command, signal))
+    signal?.addEventListener('abort', onAbort, { once: true })
+
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (chunk: string) => {
+      if (options.collectStdout) {
+        if (stdout.length + chunk.length > MAX_STDOUT_CHARS) stdoutTruncated = true
+        else stdout += chunk
+      }
+      if (options.onStdoutLine === undefined || stopReason !== undefined) return
+
+      const lines = (pendingLine + chunk).split('\n')
+      pendingLine = lines.pop() ?? ''
+      try {
+        for (const line of lines) options.onStdoutLine(line.trimEnd())
+      } catch (error) {
+        stop(error)
+      }
+    })
+
+    child.stderr.setEncoding('utf8')
+    child.stderr.on('data', (chunk: string) => {
+      stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS)
+    })
+
+    // After a successful spawn, 'error' only reports a failed kill; 'close' still follows.
+    child.on('error', (error) => {
+      if (child.pid !== undefined) return
+      signal?.removeEventListener('abort', onAbort)
+      const code = (error as NodeJS.ErrnoException).code ?? 'spawn failed'
+      reject(new CodedError('INTERNAL_ERROR', { detail: `${command}: ${code}`, cause: error }))
+    })
+
+    child.once('close', (exitCode, exitSignal) => {
+      clearTimeout(killTimer)
+      signal?.removeEventListener('abort', onAbort)
+      if (stopReason === undefined && pendingLine !== '') {
+        try {
+          options.onStdoutLine?.(pendingLine.trimEnd())
+        } catch (error) {
+          stopReason = error
+        }
+      }
+      if (stopReason !== undefined) reject(stopReason)
+      else resolvePromise({ exitCode, exitSignal, stdout, stdoutTruncated, stderrTail })
+    })
+  })
+}
+
+function cancelled(command: string, signal: AbortSignal | undefined): CodedError {
+  return new CodedError('CANCELLED', {
+    detail: `${basename(command)} stopped: the job was cancelled`,
+    cause: signal?.reason,
+  })
+}
+
+/**
+ * The URL ffmpeg and ffprobe are given for a local path. The `file:` prefix stops them from
+ * reading a name such as `data: lecture.mp3` or `concat:a|b` as a protocol, and an absolute
+ * path cannot start with `-` and be taken for an option.
+ */
+export function fileUrl(path: string): string {
+  return `file:${resolve(path)}`
+}
+
+/**
+ * The last lines of a tool's stderr, short enough for an error's detail: the file's URL is
+ * replaced by its base name (server paths do not belong in a job's error) and the memory
+ * addresses ffmpeg prints in `[mp3 @ 0x55…]` are dropped, so the same failure reads the same.
+ */
+export function stderrDetail(stderrTail: string, path: string, maxLines = 4): string {
+  const url = fileUrl(path)
+  const lines = stderrTail
+    .split('\n')
+    .map((line) => line.replaceAll(url, basename(path)).replace(/ @ 0x[0-9a-f]+\]/g, ']').trim())
+    .filter((line) => line !== '')
+  const detail = lines.slice(-maxLines).join('\n')
+  return detail.length > 600 ? `…${detail.slice(-600)}` : detail
+}

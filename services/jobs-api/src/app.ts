@@ -1,0 +1,88 @@
+import fastifyMultipart from '@fastify/multipart'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { connectNats, ensureTopology } from '@tella/platform'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { type Logger, pino } from 'pino'
+import type { JobsApiSettings } from './config.ts'
+import { createDatabase, migrateToLatest } from './db/database.ts'
+import { JobQueries } from './jobs/job-queries.ts'
+import { NoteQueries } from './notes/note-queries.ts'
+import { EventConsumer } from './pipeline/event-consumer.ts'
+import { JobWrites } from './pipeline/job-writes.ts'
+import { MediaStore } from './pipeline/media-store.ts'
+import { OutboxRelay } from './pipeline/outbox-relay.ts'
+import { registerAuthentication, requireUser } from './plugins/authentication.ts'
+import { registerErrorHandling } from './plugins/error-handler.ts'
+import { healthRoutes } from './routes/health.ts'
+import { importRoutes } from './routes/imports.ts'
+import { jobRoutes } from './routes/jobs.ts'
+import { noteRoutes } from './routes/notes.ts'
+
+/** Tokens never reach the logs. */
+const redactedPaths = ['req.headers.authorization', 'req.headers.cookie']
+
+export interface BuildOptions {
+  /** A pino logger, or false for none (benchmarks). Defaults to pino at LOG_LEVEL. */
+  logger?: Logger | false
+}
+
+/**
+ * Builds the jobs-api without listening: tests call this and use `inject` or `listen(0)`.
+ * Connections to Postgres and NATS open in `onReady`-time plugins and close in `onClose`,
+ * in reverse order, so `app.close()` twice or after a failed start is safe.
+ */
+export async function buildApp(
+  settings: JobsApiSettings,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const logger =
+    options.logger === false
+      ? pino({ level: 'silent' })
+      : (options.logger ?? pino({ level: settings.LOG_LEVEL, redact: redactedPaths }))
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Query strings are validated strictly: unknown parameters are an error, not ignored.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    bodyLimit: 64 * 1024,
+    trustProxy: true,
+    return503OnClosing: true,
+  })
+
+  registerErrorHandling(app)
+  await registerAuthentication(app, settings.JWT_SECRET)
+  await app.register(fastifyMultipart, { throwFileSizeLimit: true })
+
+  const { db, pool } = createDatabase(settings.DATABASE_URL)
+  let nc: NatsConnection | undefined
+  let relay: OutboxRelay | undefined
+  let consumer: EventConsumer | undefined
+
+  app.addHook('onClose', async () => {
+    await consumer?.stop()
+    await relay?.stop()
+    if (nc && !nc.isClosed()) await nc.drain()
+    await db.destroy()
+  })
+
+  await migrateToLatest(db)
+  nc = await connectNats({ url: settings.NATS_URL, name: 'jobs-api' })
+  await ensureTopology(nc)
+  const media = await MediaStore.open(nc)
+
+  const writes = new JobWrites(db, settings.MAX_ACTIVE_JOBS_PER_USER)
+  await app.register(healthRoutes, { db, nats: () => nc })
+  await app.register(async (api) => {
+    api.addHook('onRequest', requireUser)
+    await api.register(jobRoutes, { queries: new JobQueries(db), writes })
+    await api.register(importRoutes, { writes, media, uploadMaxBytes: settings.UPLOAD_MAX_BYTES })
+    await api.register(noteRoutes, { notes: new NoteQueries(db) })
+  })
+
+  relay = new OutboxRelay(db, pool, nc, media, logger)
+  consumer = new EventConsumer(db, nc, media, logger)
+  app.addHook('onReady', async () => {
+    await relay?.start()
+    await consumer?.start()
+  })
+  return app
+}

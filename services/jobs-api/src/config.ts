@@ -1,0 +1,26 @@
+import { loadConfig } from '@tella/platform'
+import Type, { type Static } from 'typebox'
+
+export const JobsApiSettings = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 3000 }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  DATABASE_URL: Type.String({ default: 'postgres://postgres@127.0.0.1:5432/test' }),
+  NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  JWT_SECRET: Type.String({ minLength: 16 }),
+  /** Largest accepted upload in bytes; 2 GiB covers a long lecture video. */
+  UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1, default: 2 * 1024 ** 3 }),
+  MAX_ACTIVE_JOBS_PER_USER: Type.Integer({ minimum: 1, default: 5 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
+      Type.Literal(level),
+    ),
+    { default: 'info' },
+  ),
+  /** Milliseconds SIGTERM waits for requests and folding to finish. */
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 20_000 }),
+})
+export type JobsApiSettings = Static<typeof JobsApiSettings>
+
+export function loadJobsApiSettings(env = process.env): JobsApiSettings {
+  return loadConfig(JobsApiSettings, env)
+}

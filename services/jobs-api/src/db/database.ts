@@ -1,0 +1,37 @@
+import { Kysely, type MigrationProvider, Migrator, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import * as initial from './migrations/0001-initial.ts'
+import type { Database } from './schema.ts'
+
+// int8 columns (file sizes, outbox ids) fit in a double for every size we accept.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
+
+const migrations: MigrationProvider = {
+  async getMigrations() {
+    return { '0001-initial': initial }
+  },
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  pool: pg.Pool
+}
+
+export function createDatabase(connectionString: string, max = 10): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 })
+  // An idle client losing its server (Postgres restart) must not crash the process; the
+  // pool drops it and the next query opens a fresh one.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { db, pool }
+}
+
+/** Applies pending migrations; Kysely's lock table makes concurrent replicas take turns. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrations })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((result) => result.status === 'Error')
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed`, { cause: error })
+  }
+}

@@ -1,0 +1,100 @@
+import type { Job, JobStats, ListJobsQuery } from '@tella/contracts'
+import { type Kysely, sql } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import { iso, selectJobViews, toJob } from './job-view.ts'
+
+const sortColumns = {
+  createdAt: 'j.created_at',
+  updatedAt: 'j.updated_at',
+  completedAt: 'j.completed_at',
+} as const
+
+const recentJobsShown = 5
+
+/** The read side of the Jobs API. Every query is scoped to one user. */
+export class JobQueries {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findJob(userId: string, jobId: string): Promise<Job | null> {
+    const row = await selectJobViews(this.db)
+      .where('j.id', '=', jobId)
+      .where('j.user_id', '=', userId)
+      .executeTakeFirst()
+    return row ? toJob(row) : null
+  }
+
+  async listJobs(userId: string, query: ListJobsQuery): Promise<{ jobs: Job[]; total: number }> {
+    let filtered = this.db.selectFrom('jobs as j').where('j.user_id', '=', userId)
+    if (query.status) filtered = filtered.where('j.status', '=', query.status)
+    if (query.source) filtered = filtered.where('j.source', '=', query.source)
+
+    const column = sortColumns[query.sortBy]
+    const ids = filtered
+      .select('j.id')
+      // Jobs that never completed sort after the rest in either direction.
+      .orderBy(column, (order) =>
+        (query.sortOrder === 'asc' ? order.asc() : order.desc()).nullsLast(),
+      )
+      .orderBy('j.id', query.sortOrder)
+      .limit(query.limit)
+      .offset(query.offset)
+
+    const [rows, count] = await Promise.all([
+      selectJobViews(this.db)
+        .innerJoin(ids.as('page'), 'page.id', 'j.id')
+        .orderBy(column, (order) =>
+          (query.sortOrder === 'asc' ? order.asc() : order.desc()).nullsLast(),
+        )
+        .orderBy('j.id', query.sortOrder)
+        .execute(),
+      filtered.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+    ])
+    return { jobs: rows.map(toJob), total: Number(count.total) }
+  }
+
+  async stats(userId: string): Promise<JobStats> {
+    const [counts, recent] = await Promise.all([
+      this.db
+        .selectFrom('jobs')
+        .where('user_id', '=', userId)
+        .select([
+          sql<string>`count(*) filter (where status = 'PENDING')`.as('pending'),
+          sql<string>`count(*) filter (where status = 'IN_PROGRESS')`.as('in_progress'),
+          sql<string>`count(*) filter (where status = 'COMPLETED')`.as('completed'),
+          sql<string>`count(*) filter (where status = 'FAILED')`.as('failed'),
+        ])
+        .executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('jobs')
+        .where('user_id', '=', userId)
+        .select(['id', 'title', 'status', 'progress', 'source', 'created_at', 'completed_at'])
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(recentJobsShown)
+        .execute(),
+    ])
+
+    const pending = Number(counts.pending)
+    const inProgress = Number(counts.in_progress)
+    const completed = Number(counts.completed)
+    const failed = Number(counts.failed)
+    const total = pending + inProgress + completed + failed
+    return {
+      total,
+      byStatus: { pending, inProgress, completed, failed },
+      // Share of all the user's jobs that completed, as in the reference (40 of 45 → 89).
+      successRate: total === 0 ? 0 : Math.round((completed / total) * 100),
+      recentJobs: recent.map((row) => ({
+        id: row.id,
+        title: row.title,
+        status: row.status,
+        progress: row.progress,
+        source: row.source,
+        createdAt: iso(row.created_at),
+        completedAt: row.completed_at ? iso(row.completed_at) : null,
+      })),
+      // The user's view of the queue: waiting to start, being processed, and finished.
+      queueStats: { waiting: pending, active: inProgress, completed, failed, total },
+    }
+  }
+}

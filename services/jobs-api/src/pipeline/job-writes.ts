@@ -1,0 +1,166 @@
+import { buckets, CodedError, type Job, type JobSource, objectKeys } from '@tella/contracts'
+import { type Kysely, sql, type Transaction } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import { selectJobViews, toJob } from '../jobs/job-view.ts'
+import {
+  enqueueCancellation,
+  enqueueCommand,
+  enqueueLifecycle,
+  enqueueMediaPurge,
+} from './outbox.ts'
+
+type Trx = Transaction<Database>
+
+export interface NewImport {
+  jobId: string
+  userId: string
+  source: JobSource
+  /** Shown to the user as `Processing: <noteTitle>`. */
+  noteTitle: string
+  courseId: string | null
+  fileName: string | null
+  sourceUrl: string | null
+  idempotencyKey: string | null
+}
+
+const activeStatuses = ['PENDING', 'IN_PROGRESS'] as const
+
+/** The write side of the Jobs API: every change and the messages it causes, in one commit. */
+export class JobWrites {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly maxActiveJobsPerUser: number,
+  ) {}
+
+  /** Refuses early, before an upload is streamed, when the user is already at the limit. */
+  async assertBelowActiveLimit(userId: string): Promise<void> {
+    const active = await this.countActive(this.db, userId)
+    if (active >= this.maxActiveJobsPerUser) throw new CodedError('RATE_LIMITED')
+  }
+
+  async assertCourseOwned(userId: string, courseId: string): Promise<void> {
+    const course = await this.db
+      .selectFrom('courses')
+      .select('id')
+      .where('id', '=', courseId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()
+    if (!course) throw new CodedError('COURSE_NOT_FOUND')
+  }
+
+  /**
+   * Stores the job and queues its first command. The per-user advisory lock makes the
+   * active-job limit exact under concurrent requests.
+   */
+  async createImport(input: NewImport): Promise<Job> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${input.userId}))`.execute(trx)
+      if ((await this.countActive(trx, input.userId)) >= this.maxActiveJobsPerUser) {
+        throw new CodedError('RATE_LIMITED')
+      }
+
+      await trx
+        .insertInto('jobs')
+        .values({
+          id: input.jobId,
+          user_id: input.userId,
+          title: `Processing: ${input.noteTitle}`,
+          note_title: input.noteTitle,
+          status: 'PENDING',
+          progress: 0,
+          source: input.source,
+          stage: 'download',
+          attempt: 1,
+          course_id: input.courseId,
+          file_name: input.fileName,
+          source_url: input.sourceUrl,
+          idempotency_key: input.idempotencyKey,
+        })
+        .execute()
+
+      await enqueueCommand(trx, 'download', {
+        jobId: input.jobId,
+        userId: input.userId,
+        attempt: 1,
+        source: input.source,
+        ...(input.source === 'UPLOAD' ? { uploadKey: objectKeys.upload(input.jobId) } : {}),
+        ...(input.sourceUrl ? { url: input.sourceUrl } : {}),
+        ...(input.fileName ? { fileName: input.fileName } : {}),
+      })
+      const job = await loadJob(trx, input.jobId)
+      await enqueueLifecycle(trx, 'created', job)
+      return job
+    })
+  }
+
+  /**
+   * Ends an active job as FAILED with code CANCELLED, tells every worker, and removes its
+   * media. The row lock orders this against a completing stage: whichever commits first
+   * wins, and the other sees a terminal job.
+   */
+  async cancel(userId: string, jobId: string): Promise<Job> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await lockJob(trx, userId, jobId)
+      if (row.status === 'COMPLETED' || row.status === 'FAILED') {
+        throw new CodedError('JOB_NOT_CANCELLABLE')
+      }
+      const cancelled = new CodedError('CANCELLED')
+      await trx
+        .updateTable('jobs')
+        .set({
+          status: 'FAILED',
+          error_code: cancelled.code,
+          error_message: cancelled.message,
+          transcript: null,
+          updated_at: new Date(),
+        })
+        .where('id', '=', jobId)
+        .execute()
+      await enqueueCancellation(trx, jobId, buckets.cancellations)
+      await enqueueMediaPurge(trx, jobId)
+      const job = await loadJob(trx, jobId)
+      await enqueueLifecycle(trx, 'cancelled', job)
+      return job
+    })
+  }
+
+  /** Deletes a finished job; its note, if any, stays. */
+  async delete(userId: string, jobId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await lockJob(trx, userId, jobId)
+      if (row.status === 'PENDING' || row.status === 'IN_PROGRESS') {
+        throw new CodedError('JOB_ACTIVE')
+      }
+      const job = await loadJob(trx, jobId)
+      await trx.deleteFrom('jobs').where('id', '=', jobId).execute()
+      await enqueueMediaPurge(trx, jobId)
+      await enqueueLifecycle(trx, 'deleted', job)
+    })
+  }
+
+  private async countActive(db: Kysely<Database> | Trx, userId: string): Promise<number> {
+    const row = await db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<string>().as('active'))
+      .where('user_id', '=', userId)
+      .where('status', 'in', activeStatuses)
+      .executeTakeFirstOrThrow()
+    return Number(row.active)
+  }
+}
+
+async function lockJob(trx: Trx, userId: string, jobId: string) {
+  const row = await trx
+    .selectFrom('jobs')
+    .select(['id', 'status'])
+    .where('id', '=', jobId)
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!row) throw new CodedError('JOB_NOT_FOUND')
+  return row
+}
+
+export async function loadJob(trx: Trx | Kysely<Database>, jobId: string): Promise<Job> {
+  return toJob(await selectJobViews(trx).where('j.id', '=', jobId).executeTakeFirstOrThrow())
+}

@@ -1,0 +1,41 @@
+import { type ObjectStore, Objm } from '@nats-io/obj'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { buckets, objectKeys } from '@tella/contracts'
+
+/**
+ * jobs-api's handle on the shared object store: it writes uploads, reads transcripts and
+ * removes a job's objects. Keys are `<jobId>/<what>` so a job's objects are found by prefix.
+ */
+export class MediaStore {
+  private constructor(readonly store: ObjectStore) {}
+
+  static async open(nc: NatsConnection): Promise<MediaStore> {
+    return new MediaStore(await new Objm(nc).open(buckets.media))
+  }
+
+  async put(key: string, body: ReadableStream<Uint8Array>): Promise<number> {
+    const info = await this.store.put({ name: key }, body)
+    return info.size
+  }
+
+  async readText(key: string): Promise<string | null> {
+    const result = await this.store.get(key)
+    if (!result) return null
+    const chunks: Uint8Array[] = []
+    for await (const chunk of result.data) chunks.push(chunk)
+    return Buffer.concat(chunks).toString('utf8')
+  }
+
+  /** Deletes every object a job can own; objects never written are skipped. */
+  async removeJob(jobId: string): Promise<void> {
+    const keys = [objectKeys.upload(jobId), objectKeys.audio(jobId), objectKeys.transcript(jobId)]
+    for (const key of keys) {
+      const info = await this.store.info(key)
+      if (info && !info.deleted) await this.store.delete(key)
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.store.delete(key)
+  }
+}

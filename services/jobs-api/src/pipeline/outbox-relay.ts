@@ -1,0 +1,116 @@
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { encodeJson } from '@tella/platform'
+import type { Kysely } from 'kysely'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import type { Database } from '../db/schema.ts'
+import type { MediaStore } from './media-store.ts'
+import { outboxChannel } from './outbox.ts'
+
+const batchSize = 200
+const idlePollMs = 1_000
+const failureBackoffMs = 1_000
+
+/**
+ * Moves committed outbox rows to NATS. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so
+ * replicas share the work, and deleted in the same transaction after the broker acknowledged
+ * them: a crash in between republishes, and the message id makes that a no-op at the broker.
+ */
+export class OutboxRelay {
+  private readonly js: JetStreamClient
+  private listener: pg.PoolClient | undefined
+  private wake: (() => void) | undefined
+  private stopped = false
+  private loop: Promise<void> | undefined
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly pool: pg.Pool,
+    nc: NatsConnection,
+    private readonly media: MediaStore,
+    private readonly logger: Logger,
+  ) {
+    this.js = jetstream(nc)
+  }
+
+  async start(): Promise<void> {
+    await this.listen()
+    this.loop = this.run()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.wake?.()
+    await this.loop
+    this.listener?.release()
+    this.listener = undefined
+  }
+
+  /** Publishes everything committed so far; returns how many rows went out. */
+  async drainOnce(): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('outbox')
+        .selectAll()
+        .orderBy('id')
+        .limit(batchSize)
+        .forUpdate()
+        .skipLocked()
+        .execute()
+      if (rows.length === 0) return 0
+
+      const acks = rows.map((row) => {
+        if (row.kind === 'purge-media') return this.media.removeJob(row.subject)
+        return this.js.publish(row.subject, encodeJson(row.payload), { msgID: row.msg_id })
+      })
+      await Promise.all(acks)
+      await trx
+        .deleteFrom('outbox')
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute()
+      return rows.length
+    })
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const sent = await this.drainOnce()
+        if (sent === 0) await this.idle(idlePollMs)
+      } catch (error) {
+        this.logger.warn({ err: error }, 'outbox relay failed, retrying')
+        await this.idle(failureBackoffMs)
+        await this.listen().catch(() => undefined)
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.wake = done
+    })
+  }
+
+  /** LISTEN on a dedicated connection; if it is lost the relay still polls every second. */
+  private async listen(): Promise<void> {
+    if (this.listener || this.stopped) return
+    const client = await this.pool.connect()
+    client.on('notification', () => this.wake?.())
+    client.on('error', () => {
+      client.release(true)
+      if (this.listener === client) this.listener = undefined
+    })
+    await client.query(`LISTEN ${outboxChannel}`)
+    this.listener = client
+  }
+}

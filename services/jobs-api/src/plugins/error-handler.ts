@@ -1,0 +1,85 @@
+import { CodedError, type ErrorCode, errorCatalogue, isCodedError } from '@tella/contracts'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The reference's 500 message for this route, e.g. "Failed to fetch jobs". */
+    failureMessage?: string
+    /** Code answered when the `:id` path parameter is malformed. */
+    invalidIdCode?: ErrorCode
+  }
+}
+
+/** Fastify's own 4xx errors, as catalogue codes. */
+const frameworkCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_BODY',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_BODY',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'NOT_MULTIPART',
+  FST_REQ_FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  FST_PARTS_LIMIT: 'INVALID_BODY',
+  FST_FILES_LIMIT: 'INVALID_BODY',
+  FST_FIELDS_LIMIT: 'INVALID_BODY',
+  FST_PROTO_VIOLATION: 'INVALID_BODY',
+}
+
+/**
+ * Every error leaves as `{ success: false, error, code }`. Client mistakes are logged at info,
+ * our own failures at error with the request, and the body of a 500 never carries internals.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const coded = toCodedError(error, request)
+    if (coded.status >= 500) {
+      request.log.error({ err: error, userId: request.userId }, 'request failed')
+    } else {
+      request.log.info({ code: coded.code, userId: request.userId }, coded.message)
+    }
+    return sendError(reply, coded)
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new CodedError('ROUTE_NOT_FOUND', {
+        message: `Route ${request.method} ${request.url} not found`,
+      }),
+    ),
+  )
+}
+
+export function sendError(reply: FastifyReply, error: CodedError) {
+  return reply
+    .code(error.status)
+    .type('application/json; charset=utf-8')
+    .send({ success: false, error: error.message, code: error.code })
+}
+
+function toCodedError(error: FastifyError, request: FastifyRequest): CodedError {
+  if (isCodedError(error)) return error
+
+  if (error.validation) {
+    const context = error.validationContext
+    if (context === 'querystring') {
+      return new CodedError('INVALID_QUERY', {
+        message: `Invalid query parameters: ${error.message}`,
+      })
+    }
+    if (context === 'params') {
+      return new CodedError(request.routeOptions.config.invalidIdCode ?? 'INVALID_QUERY')
+    }
+    return new CodedError('INVALID_BODY', { message: `Invalid request body: ${error.message}` })
+  }
+
+  const mapped = error.code ? frameworkCodes[error.code] : undefined
+  if (mapped) return new CodedError(mapped)
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    return new CodedError('INVALID_BODY', { message: error.message })
+  }
+  const failureMessage = request.routeOptions.config.failureMessage
+  return new CodedError('INTERNAL_ERROR', {
+    message: failureMessage ?? errorCatalogue.INTERNAL_ERROR.message,
+  })
+}

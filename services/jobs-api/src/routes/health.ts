@@ -1,0 +1,52 @@
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { FastifyPluginAsync } from 'fastify'
+import { type Kysely, sql } from 'kysely'
+import type { Database } from '../db/schema.ts'
+
+export interface HealthOptions {
+  db: Kysely<Database>
+  nats: () => NatsConnection | undefined
+}
+
+const probeTimeoutMs = 2_000
+
+/**
+ * Liveness says the process serves requests; readiness says it can do its work, so it fails
+ * while Postgres or NATS is unreachable and the pod is taken out of the Service meanwhile.
+ */
+export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, options) => {
+  app.get('/healthz', async () => ({ status: 'ok' }))
+
+  app.get('/readyz', async (_request, reply) => {
+    const [database, nats] = await Promise.all([
+      withTimeout(sql`select 1`.execute(options.db)).then(
+        () => true,
+        () => false,
+      ),
+      natsReady(options.nats()),
+    ])
+    const ready = database && nats
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'unavailable', database, nats })
+  })
+}
+
+async function natsReady(nc: NatsConnection | undefined): Promise<boolean> {
+  if (!nc || nc.isClosed()) return false
+  try {
+    await withTimeout(nc.flush())
+    return true
+  } catch {
+    return false
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      setTimeout(() => reject(new Error('timeout')), probeTimeoutMs).unref()
+    }),
+  ])
+}

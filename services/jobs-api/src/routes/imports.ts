@@ -1,0 +1,153 @@
+import { Readable } from 'node:stream'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  CodedError,
+  ErrorBody,
+  envelope,
+  Job,
+  objectKeys,
+  YoutubeImportBody,
+} from '@tella/contracts'
+import type { FastifyRequest } from 'fastify'
+import { cleanTitle, safeFileName, titleFromFileName } from '../imports/note-title.ts'
+import { parseYoutubeUrl } from '../imports/youtube-url.ts'
+import { newId } from '../jobs/ids.ts'
+import type { JobWrites } from '../pipeline/job-writes.ts'
+import type { MediaStore } from '../pipeline/media-store.ts'
+
+export interface ImportRoutesOptions {
+  writes: JobWrites
+  media: MediaStore
+  uploadMaxBytes: number
+}
+
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  404: ErrorBody,
+  413: ErrorBody,
+  415: ErrorBody,
+  429: ErrorBody,
+  500: ErrorBody,
+}
+
+interface UploadParts {
+  fileName: string | null
+  size: number
+  title: string | undefined
+  courseId: string | undefined
+}
+
+/** Starts import jobs from an uploaded recording or a YouTube link; both answer 202. */
+export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (
+  app,
+  options,
+) => {
+  const { writes, media } = options
+
+  app.post(
+    '/api/imports/upload',
+    {
+      config: { failureMessage: 'Failed to import file' },
+      schema: { response: { 202: envelope(Job), ...errors } },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw new CodedError('NOT_MULTIPART')
+      await writes.assertBelowActiveLimit(request.userId)
+
+      const jobId = newId('job')
+      const uploadKey = objectKeys.upload(jobId)
+      let job: Job
+      try {
+        const parts = await streamParts(request, media, uploadKey, options.uploadMaxBytes)
+        const courseId = parts.courseId?.trim() || null
+        if (courseId) await writes.assertCourseOwned(request.userId, courseId)
+        job = await writes.createImport({
+          jobId,
+          userId: request.userId,
+          source: 'UPLOAD',
+          noteTitle: cleanTitle(parts.title) ?? titleFromFileName(parts.fileName),
+          courseId,
+          fileName: parts.fileName,
+          sourceUrl: null,
+          idempotencyKey: null,
+        })
+        request.log.info(
+          { jobId, userId: request.userId, bytes: parts.size, source: 'UPLOAD' },
+          'upload import created',
+        )
+      } catch (error) {
+        await media.remove(uploadKey).catch(() => undefined)
+        throw error
+      }
+      return reply.code(202).send({ success: true as const, data: job })
+    },
+  )
+
+  app.post(
+    '/api/imports/youtube',
+    {
+      config: { failureMessage: 'Failed to import video' },
+      schema: { body: YoutubeImportBody, response: { 202: envelope(Job), ...errors } },
+    },
+    async (request, reply) => {
+      const parsed = parseYoutubeUrl(request.body.url)
+      if (!parsed.ok) throw new CodedError('YOUTUBE_URL_INVALID', { detail: parsed.reason })
+      const courseId = request.body.courseId ?? null
+      if (courseId) await writes.assertCourseOwned(request.userId, courseId)
+
+      const jobId = newId('job')
+      const job = await writes.createImport({
+        jobId,
+        userId: request.userId,
+        source: 'YOUTUBE',
+        noteTitle: cleanTitle(request.body.title) ?? `YouTube video ${parsed.videoId}`,
+        courseId,
+        fileName: null,
+        sourceUrl: parsed.canonicalUrl,
+        idempotencyKey: null,
+      })
+      request.log.info(
+        { jobId, userId: request.userId, videoId: parsed.videoId, source: 'YOUTUBE' },
+        'youtube import created',
+      )
+      return reply.code(202).send({ success: true as const, data: job })
+    },
+  )
+}
+
+/**
+ * Walks the multipart body in arrival order. The file goes straight into the object store
+ * chunk by chunk; text fields may come before or after it.
+ */
+async function streamParts(
+  request: FastifyRequest,
+  media: MediaStore,
+  uploadKey: string,
+  uploadMaxBytes: number,
+): Promise<UploadParts> {
+  const result: UploadParts = { fileName: null, size: 0, title: undefined, courseId: undefined }
+  let stored = false
+  const parts = request.parts({
+    limits: { fileSize: uploadMaxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
+  })
+  for await (const part of parts) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file' || stored) {
+        part.file.resume()
+        continue
+      }
+      result.fileName = safeFileName(part.filename)
+      result.size = await media.put(uploadKey, Readable.toWeb(part.file) as ReadableStream)
+      if (part.file.truncated) throw new CodedError('FILE_TOO_LARGE')
+      stored = true
+    } else if (part.fieldname === 'title' && typeof part.value === 'string') {
+      result.title = part.value
+    } else if (part.fieldname === 'courseId' && typeof part.value === 'string') {
+      result.courseId = part.value
+    }
+  }
+  if (!stored) throw new CodedError('FILE_REQUIRED')
+  if (result.size === 0) throw new CodedError('EMPTY_FILE')
+  return result
+}

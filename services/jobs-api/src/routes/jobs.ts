@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  CodedError,
+  ErrorBody,
+  envelope,
+  Job,
+  JobList,
+  JobStats,
+  ListJobsQuery,
+  MessageBody,
+} from '@tella/contracts'
+import Type from 'typebox'
+import type { JobQueries } from '../jobs/job-queries.ts'
+import type { JobWrites } from '../pipeline/job-writes.ts'
+
+export interface JobRoutesOptions {
+  queries: JobQueries
+  writes: JobWrites
+}
+
+const JobIdParams = Type.Object({ id: Type.String({ pattern: '^job_[A-Za-z0-9]{1,64}$' }) })
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody }
+
+/** The reference's Jobs API: stats, list, get, cancel and delete, all scoped to the caller. */
+export const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app, options) => {
+  const { queries, writes } = options
+
+  app.get(
+    '/api/jobs/stats',
+    {
+      config: { failureMessage: 'Failed to fetch statistics' },
+      schema: { response: { 200: envelope(JobStats), ...errors } },
+    },
+    async (request) => ({ success: true as const, data: await queries.stats(request.userId) }),
+  )
+
+  app.get(
+    '/api/jobs',
+    {
+      config: { failureMessage: 'Failed to fetch jobs' },
+      schema: { querystring: ListJobsQuery, response: { 200: envelope(JobList), ...errors } },
+    },
+    async (request) => {
+      const query = request.query
+      const { jobs, total } = await queries.listJobs(request.userId, query)
+      const hasMore = query.offset + jobs.length < total
+      return {
+        success: true as const,
+        data: {
+          jobs,
+          pagination: {
+            total,
+            limit: query.limit,
+            offset: query.offset,
+            hasMore,
+            nextOffset: hasMore ? query.offset + jobs.length : null,
+          },
+        },
+      }
+    },
+  )
+
+  app.get(
+    '/api/jobs/:id',
+    {
+      config: { failureMessage: 'Failed to fetch job', invalidIdCode: 'INVALID_JOB_ID' },
+      schema: { params: JobIdParams, response: { 200: envelope(Job), ...errors } },
+    },
+    async (request) => {
+      const job = await queries.findJob(request.userId, request.params.id)
+      if (!job) throw new CodedError('JOB_NOT_FOUND')
+      return { success: true as const, data: job }
+    },
+  )
+
+  app.post(
+    '/api/jobs/:id/cancel',
+    {
+      config: { failureMessage: 'Failed to cancel job', invalidIdCode: 'INVALID_JOB_ID' },
+      schema: { params: JobIdParams, response: { 200: MessageBody, ...errors } },
+    },
+    async (request) => {
+      const job = await writes.cancel(request.userId, request.params.id)
+      request.log.info({ jobId: job.id, userId: request.userId }, 'job cancelled')
+      return { success: true as const, message: 'Job cancelled successfully' }
+    },
+  )
+
+  app.delete(
+    '/api/jobs/:id',
+    {
+      config: { failureMessage: 'Failed to delete job', invalidIdCode: 'INVALID_JOB_ID' },
+      schema: { params: JobIdParams, response: { 200: MessageBody, ...errors } },
+    },
+    async (request) => {
+      await writes.delete(request.userId, request.params.id)
+      request.log.info({ jobId: request.params.id, userId: request.userId }, 'job deleted')
+      return { success: true as const, message: 'Job deleted successfully' }
+    },
+  )
+}

@@ -1,0 +1,63 @@
+import { createTestDatabase, type TestDatabase } from './database.ts'
+import { type NatsServer, startNatsServer } from './nats-server.ts'
+import { type ServiceName, type ServiceProcess, serviceProcess } from './services.ts'
+import { testJwtSecret } from './tokens.ts'
+import { freePort } from './wait.ts'
+
+export interface Stack {
+  baseUrl: string
+  database: TestDatabase
+  nats: NatsServer
+  services: Record<ServiceName, ServiceProcess>
+  stop(): Promise<void>
+}
+
+export interface StackOptions {
+  /** Extra environment for every service. */
+  env?: Record<string, string>
+}
+
+/**
+ * The whole product on loopback: a private NATS server, a private database on the shared
+ * Postgres, and the four services as separate processes.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const [database, nats, port] = await Promise.all([
+    createTestDatabase(),
+    startNatsServer(),
+    freePort(),
+  ])
+  const env = {
+    DATABASE_URL: database.url,
+    NATS_URL: nats.url,
+    JWT_SECRET: testJwtSecret,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SHUTDOWN_GRACE_MS: '5000',
+    ...options.env,
+  }
+  const services = {
+    'jobs-api': serviceProcess('jobs-api', env),
+    downloader: serviceProcess('downloader', env),
+    transcriber: serviceProcess('transcriber', env),
+    summarizer: serviceProcess('summarizer', env),
+  }
+  await services['jobs-api'].start()
+  await Promise.all([
+    services.downloader.start(),
+    services.transcriber.start(),
+    services.summarizer.start(),
+  ])
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    database,
+    nats,
+    services,
+    async stop() {
+      await Promise.all(Object.values(services).map((service) => service.kill('SIGTERM')))
+      await nats.stop()
+      await database.drop()
+    },
+  }
+}
