@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 pnpm exec biome check .
 pnpm exec tsc -p tsconfig.json
-pnpm exec tap packages/*/test services/*/test test/e2e
+pnpm exec tap

@@ -12,13 +12,20 @@ import { Objm } from '@nats-io/obj'
 import { type NatsConnection, nanos } from '@nats-io/transport-node'
 import { buckets, consumers, stages, streams, subjects } from '@tella/contracts'
 
-/** Delivery settings of the stage consumers; workers read them to pace their leases. */
-export const stageDelivery = {
-  /** A worker that stops signalling progress loses its message after this long. */
-  ackWaitMs: 30_000,
-  /** Deliveries before a stage gives up; the last one reports STAGE_ATTEMPTS_EXHAUSTED. */
-  maxDeliver: 5,
-} as const
+/** Delivery settings of the stage consumers, shared by jobs-api and every worker. */
+export interface StageDelivery {
+  /** A worker that stops renewing its lease loses the message after this long. */
+  ackWaitMs: number
+  /**
+   * Attempts a stage gets. The limit is kept by the workers, not by the server's
+   * `max_deliver`: a message that crashed its worker on every attempt is delivered once more
+   * and then reported as failed, so an exhausted stage never vanishes silently, even while
+   * jobs-api is down.
+   */
+  maxAttempts: number
+}
+
+export const defaultStageDelivery: StageDelivery = { ackWaitMs: 30_000, maxAttempts: 5 }
 
 const duplicateWindow = nanos(5 * 60_000)
 
@@ -55,7 +62,10 @@ const streamConfigs: Array<Partial<StreamConfig> & { name: string; subjects: str
  * @example
  * await ensureTopology(nc)
  */
-export async function ensureTopology(nc: NatsConnection): Promise<void> {
+export async function ensureTopology(
+  nc: NatsConnection,
+  delivery: StageDelivery = defaultStageDelivery,
+): Promise<void> {
   const jsm = await jetstreamManager(nc)
   for (const config of streamConfigs) await upsertStream(jsm, config)
 
@@ -65,8 +75,8 @@ export async function ensureTopology(nc: NatsConnection): Promise<void> {
       filter_subject: subjects.command(stage),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(stageDelivery.ackWaitMs),
-      max_deliver: stageDelivery.maxDeliver,
+      ack_wait: nanos(delivery.ackWaitMs),
+      max_deliver: -1,
       max_ack_pending: 1_000,
     })
   }

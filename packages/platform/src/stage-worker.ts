@@ -13,7 +13,7 @@ import type { Logger } from 'pino'
 import type { Static, TSchema } from 'typebox'
 import { CancellationWatch } from './cancellation-watch.ts'
 import { decodeJson, encodeJson, peekJobRef } from './json-codec.ts'
-import { stageDelivery } from './nats-topology.ts'
+import { defaultStageDelivery, type StageDelivery } from './nats-topology.ts'
 import { ProgressReporter } from './progress-reporter.ts'
 
 export interface StageContext<C> {
@@ -36,6 +36,7 @@ export interface StageWorkerOptions<S extends TSchema, R extends object> {
   logger: Logger
   /** Runs the stage; returns the fields of the stage's `completed` event. */
   handle(context: StageContext<Static<S>>): Promise<R>
+  delivery?: StageDelivery
   /** Delay before a transient failure is retried; defaults to exponential from 2 s. */
   retryDelayMs?(deliveryCount: number): number
 }
@@ -62,6 +63,7 @@ export async function startStageWorker<S extends TSchema, R extends object>(
   options: StageWorkerOptions<S, R>,
 ): Promise<StageWorker> {
   const { nc, stage, logger } = options
+  const settings = options.delivery ?? defaultStageDelivery
   const js = jetstream(nc)
   const consumer = await js.consumers.get(streams.commands, consumers.worker(stage))
   const cancellations = await CancellationWatch.open(nc)
@@ -80,6 +82,15 @@ export async function startStageWorker<S extends TSchema, R extends object>(
     const job = command as unknown as { jobId: string; userId: string; attempt: number }
     const log = logger.child({ jobId: job.jobId, userId: job.userId, stage, delivery })
 
+    if (delivery > settings.maxAttempts) {
+      // The previous attempts ended without an outcome (their worker died): report, stop.
+      log.error({ code: 'STAGE_ATTEMPTS_EXHAUSTED' }, 'stage failed: attempts exhausted')
+      const message = new CodedError('STAGE_ATTEMPTS_EXHAUSTED').message
+      await publishEvent(job, 'failed', { code: 'STAGE_ATTEMPTS_EXHAUSTED', message })
+      msg.term('STAGE_ATTEMPTS_EXHAUSTED')
+      return 'failed'
+    }
+
     if (await cancellations.isCancelled(job.jobId)) {
       log.info('stage skipped: job was cancelled')
       await msg.ackAck()
@@ -91,7 +102,7 @@ export async function startStageWorker<S extends TSchema, R extends object>(
     const onShutdown = () => controller.abort('shutdown')
     shutdown.signal.addEventListener('abort', onShutdown)
     const unsubscribe = cancellations.subscribe(job.jobId, () => controller.abort('cancelled'))
-    const lease = setInterval(() => msg.working(), stageDelivery.ackWaitMs / 3)
+    const lease = setInterval(() => msg.working(), settings.ackWaitMs / 3)
     const progress = new ProgressReporter(js, stage, job, log)
     const startedAt = performance.now()
 
@@ -142,7 +153,7 @@ export async function startStageWorker<S extends TSchema, R extends object>(
     const coded = isCodedError(error) ? error : null
     const retryable = coded ? coded.retryable : true
     const delivery = msg.info.deliveryCount
-    if (retryable && delivery < stageDelivery.maxDeliver) {
+    if (retryable && delivery < settings.maxAttempts) {
       const delay = options.retryDelayMs?.(delivery) ?? defaultRetryDelay(delivery)
       log.warn({ err: error, retryInMs: delay }, 'stage failed, will retry')
       msg.nak(delay)

@@ -6,6 +6,7 @@ import { loadConfig } from './config.ts'
 import { startHealthServer } from './health-server.ts'
 import { connectNats } from './nats-connection.ts'
 import { ensureTopology } from './nats-topology.ts'
+import { StageDeliverySettings, stageDeliveryFrom } from './stage-delivery-settings.ts'
 import { type StageContext, type StageWorker, startStageWorker } from './stage-worker.ts'
 
 /** Settings every worker reads; a service may add its own. */
@@ -16,6 +17,7 @@ export const WorkerSettings = Type.Object({
   /** Port of /healthz, /readyz and /metrics; 0 picks a free one. */
   HEALTH_PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 0 }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 20_000 }),
+  ...StageDeliverySettings.properties,
 })
 export type WorkerSettings = Static<typeof WorkerSettings>
 
@@ -47,8 +49,10 @@ export async function runWorkerService<S extends TSchema, R extends object>(
 ): Promise<RunningWorkerService> {
   const { settings, logger, stage } = options
   const nc = await connectNats({ url: settings.NATS_URL, name: `worker-${stage}` })
-  await ensureTopology(nc)
+  const delivery = stageDeliveryFrom(settings)
+  await ensureTopology(nc, delivery)
   const worker = await startStageWorker({
+    delivery,
     nc,
     stage,
     commandSchema: options.commandSchema,

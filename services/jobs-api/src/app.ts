@@ -1,6 +1,6 @@
 import fastifyMultipart from '@fastify/multipart'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { connectNats, ensureTopology } from '@tella/platform'
+import { connectNats, ensureTopology, stageDeliveryFrom } from '@tella/platform'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { type Logger, pino } from 'pino'
 import type { JobsApiSettings } from './config.ts'
@@ -66,7 +66,7 @@ export async function buildApp(
 
   await migrateToLatest(db)
   nc = await connectNats({ url: settings.NATS_URL, name: 'jobs-api' })
-  await ensureTopology(nc)
+  await ensureTopology(nc, stageDeliveryFrom(settings))
   const media = await MediaStore.open(nc)
 
   const writes = new JobWrites(db, settings.MAX_ACTIVE_JOBS_PER_USER)

@@ -1,4 +1,4 @@
-import { loadConfig } from '@tella/platform'
+import { loadConfig, StageDeliverySettings } from '@tella/platform'
 import Type, { type Static } from 'typebox'
 
 export const JobsApiSettings = Type.Object({
@@ -18,6 +18,7 @@ export const JobsApiSettings = Type.Object({
   ),
   /** Milliseconds SIGTERM waits for requests and folding to finish. */
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 20_000 }),
+  ...StageDeliverySettings.properties,
 })
 export type JobsApiSettings = Static<typeof JobsApiSettings>
 

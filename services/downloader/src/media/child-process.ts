@@ -49,6 +49,7 @@ export function runTool(
 
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+    let stopped = false
     let stopReason: unknown
     let killTimer: NodeJS.Timeout | undefined
     let stdout = ''
@@ -57,7 +58,8 @@ export function runTool(
     let stderrTail = ''
 
     const stop = (reason: unknown): void => {
-      if (stopReason !== undefined) return
+      if (stopped) return
+      stopped = true
       stopReason = reason
       child.kill('SIGTERM')
       killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS)
@@ -68,10 +70,10 @@ export function runTool(
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (chunk: string) => {
       if (options.collectStdout) {
-        if (stdout.length + chunk.length > MAX_STDOUT_CHARS) stdoutTruncated = true
-        else stdout += chunk
+        stdoutTruncated ||= stdout.length + chunk.length > MAX_STDOUT_CHARS
+        if (!stdoutTruncated) stdout += chunk
       }
-      if (options.onStdoutLine === undefined || stopReason !== undefined) return
+      if (options.onStdoutLine === undefined || stopped) return
 
       const lines = (pendingLine + chunk).split('\n')
       pendingLine = lines.pop() ?? ''
@@ -98,14 +100,15 @@ export function runTool(
     child.once('close', (exitCode, exitSignal) => {
       clearTimeout(killTimer)
       signal?.removeEventListener('abort', onAbort)
-      if (stopReason === undefined && pendingLine !== '') {
+      if (!stopped && pendingLine !== '') {
         try {
           options.onStdoutLine?.(pendingLine.trimEnd())
         } catch (error) {
+          stopped = true
           stopReason = error
         }
       }
-      if (stopReason !== undefined) reject(stopReason)
+      if (stopped) reject(stopReason)
       else resolvePromise({ exitCode, exitSignal, stdout, stdoutTruncated, stderrTail })
     })
   })
@@ -136,7 +139,12 @@ export function stderrDetail(stderrTail: string, path: string, maxLines = 4): st
   const url = fileUrl(path)
   const lines = stderrTail
     .split('\n')
-    .map((line) => line.replaceAll(url, basename(path)).replace(/ @ 0x[0-9a-f]+\]/g, ']').trim())
+    .map((line) =>
+      line
+        .replaceAll(url, basename(path))
+        .replace(/ @ 0x[0-9a-f]+\]/g, ']')
+        .trim(),
+    )
     .filter((line) => line !== '')
   const detail = lines.slice(-maxLines).join('\n')
   return detail.length > 600 ? `…${detail.slice(-600)}` : detail

@@ -139,7 +139,7 @@ async function wavDataBytes(path: string): Promise<number> {
       if (id === 'data') {
         // Past 4 GiB (37 hours of audio) the 32-bit size cannot hold the truth; the file can.
         const available = size - (offset + 8)
-        return chunkBytes <= available ? chunkBytes : available
+        return Math.min(chunkBytes, available)
       }
       offset += 8 + chunkBytes + (chunkBytes % 2)
     }

@@ -1,7 +1,8 @@
+import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import { extractAudio } from '../../src/media/extract.ts'
-import { ffmpeg, tools } from './fixtures/media.ts'
+import { ffmpeg, processesWithArgument, tools } from './fixtures/media.ts'
 
 const dir = t.testdir()
 
@@ -25,19 +26,28 @@ t.test('progress on a 20-minute input rises from below 1 to exactly 1, never bac
     fractions.every((fraction, index) => index === 0 || fraction > (fractions[index - 1] ?? 0)),
     'each report is larger than the one before',
   )
-  t.ok(fractions.every((fraction) => fraction >= 0 && fraction <= 1), 'all within 0..1')
+  t.ok(
+    fractions.every((fraction) => fraction >= 0 && fraction <= 1),
+    'all within 0..1',
+  )
 })
 
-t.test('a declared duration shorter than the audio holds progress below 1 until the end', async (t) => {
-  const fractions: number[] = []
-  await extractAudio(long, join(dir, 'short-declared.wav'), {
-    ffmpeg: tools.ffmpeg,
-    expectedDurationSec: 60,
-    onProgress: (fraction) => fractions.push(fraction),
-  })
-  t.ok(fractions.slice(0, -1).every((fraction) => fraction < 1), 'nothing says done early')
-  t.equal(fractions.at(-1), 1)
-})
+t.test(
+  'a declared duration shorter than the audio holds progress below 1 until the end',
+  async (t) => {
+    const fractions: number[] = []
+    await extractAudio(long, join(dir, 'short-declared.wav'), {
+      ffmpeg: tools.ffmpeg,
+      expectedDurationSec: 60,
+      onProgress: (fraction) => fractions.push(fraction),
+    })
+    t.ok(
+      fractions.slice(0, -1).every((fraction) => fraction < 1),
+      'nothing says done early',
+    )
+    t.equal(fractions.at(-1), 1)
+  },
+)
 
 t.test('without a declared duration no progress is reported', async (t) => {
   const fractions: number[] = []
@@ -60,4 +70,6 @@ t.test('a progress callback that throws stops ffmpeg and rejects with its error'
     },
   })
   await t.rejects(extraction, failure)
+  t.same(processesWithArgument(output), [], 'no ffmpeg remains for this output')
+  await t.rejects(access(output), { code: 'ENOENT' }, 'no partial output remains')
 })

@@ -26,19 +26,19 @@ interface Case {
   audioCodec: string
 }
 
-const audioOnly = (...args: string[]) => async (speech: string) => ['-i', speech, ...args]
-const withPicture = (...args: string[]) => async (speech: string) => [
-  ...testPicture,
-  '-i',
-  speech,
-  '-shortest',
-  ...args,
-]
-const withCoverArt = (...args: string[]) => async (speech: string) => [
-  // One finite picture: an endless lavfi source keeps the mp4 muxer waiting for more frames.
-  ...['-i', speech, '-f', 'lavfi', '-i', 'testsrc=size=300x300:rate=1:duration=1'],
-  ...['-map', '0:a', '-map', '1:v', '-c:v', 'png', '-disposition:v', 'attached_pic', ...args],
-]
+const audioOnly =
+  (...args: string[]) =>
+  async (speech: string) => ['-i', speech, ...args]
+const withPicture =
+  (...args: string[]) =>
+  async (speech: string) => [...testPicture, '-i', speech, '-shortest', ...args]
+const withCoverArt =
+  (...args: string[]) =>
+  async (speech: string) => [
+    // One finite picture: an endless lavfi source keeps the mp4 muxer waiting for more frames.
+    ...['-i', speech, '-f', 'lavfi', '-i', 'testsrc=size=300x300:rate=1:duration=1'],
+    ...['-map', '0:a', '-map', '1:v', '-c:v', 'png', '-disposition:v', 'attached_pic', ...args],
+  ]
 
 const cases: Case[] = [
   {
@@ -95,7 +95,16 @@ const cases: Case[] = [
   },
   {
     file: 'browser capture.webm',
-    encode: withPicture('-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus'),
+    encode: withPicture(
+      '-c:v',
+      'libvpx',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-c:a',
+      'libopus',
+    ),
     formatName: 'matroska,webm',
     mimeType: 'video/webm',
     hasVideo: true,
@@ -165,39 +174,42 @@ const dir = t.testdir()
 const speech = await makeSpeech(dir)
 
 for (const item of cases) {
-  t.test(`${item.file}: probe names it, extraction yields 16 kHz mono s16 of the speech`, async (t) => {
-    const input = join(dir, item.file)
-    const args = await item.encode(speech)
-    if (args.length === 0) await copyFile(speech, input)
-    else await ffmpeg([...args, `file:${input}`])
+  t.test(
+    `${item.file}: probe names it, extraction yields 16 kHz mono s16 of the speech`,
+    async (t) => {
+      const input = join(dir, item.file)
+      const args = await item.encode(speech)
+      if (args.length === 0) await copyFile(speech, input)
+      else await ffmpeg([...args, `file:${input}`])
 
-    const probe = await probeMedia(input, { ffprobe: tools.ffprobe })
-    t.match(probe, {
-      formatName: item.formatName,
-      mimeType: item.mimeType,
-      hasAudio: true,
-      hasVideo: item.hasVideo,
-      audioCodec: item.audioCodec,
-    })
-    t.ok(probe.sizeBytes > 0, 'size is reported')
-    t.ok(
-      Math.abs((probe.declaredDurationSec ?? 0) - SPEECH_SECONDS) < 0.1,
-      `declared ${probe.declaredDurationSec} s is the speech's ${SPEECH_SECONDS} s`,
-    )
+      const probe = await probeMedia(input, { ffprobe: tools.ffprobe })
+      t.match(probe, {
+        formatName: item.formatName,
+        mimeType: item.mimeType,
+        hasAudio: true,
+        hasVideo: item.hasVideo,
+        audioCodec: item.audioCodec,
+      })
+      t.ok(probe.sizeBytes > 0, 'size is reported')
+      t.ok(
+        Math.abs((probe.declaredDurationSec ?? 0) - SPEECH_SECONDS) < 0.1,
+        `declared ${probe.declaredDurationSec} s is the speech's ${SPEECH_SECONDS} s`,
+      )
 
-    const output = join(dir, `${item.file}.16k.wav`)
-    const extracted = await extractAudio(input, output, { ffmpeg: tools.ffmpeg })
-    t.ok(
-      Math.abs(extracted.durationSec - SPEECH_SECONDS) < 0.1,
-      `decoded ${extracted.durationSec} s is the speech's ${SPEECH_SECONDS} s`,
-    )
-    const wav = await probeWav(output)
-    t.match(wav, { codec: 'pcm_s16le', sampleRate: 16000, channels: 1 }, 'output is 16k mono s16')
-    t.ok(
-      Math.abs(wav.durationSec - extracted.durationSec) < 0.001,
-      `the output holds the ${extracted.durationSec} s returned`,
-    )
-  })
+      const output = join(dir, `${item.file}.16k.wav`)
+      const extracted = await extractAudio(input, output, { ffmpeg: tools.ffmpeg })
+      t.ok(
+        Math.abs(extracted.durationSec - SPEECH_SECONDS) < 0.1,
+        `decoded ${extracted.durationSec} s is the speech's ${SPEECH_SECONDS} s`,
+      )
+      const wav = await probeWav(output)
+      t.match(wav, { codec: 'pcm_s16le', sampleRate: 16000, channels: 1 }, 'output is 16k mono s16')
+      t.ok(
+        Math.abs(wav.durationSec - extracted.durationSec) < 0.001,
+        `the output holds the ${extracted.durationSec} s returned`,
+      )
+    },
+  )
 }
 
 t.test('the mp4 fixture really has its moov atom after the media data', async (t) => {
@@ -205,19 +217,22 @@ t.test('the mp4 fixture really has its moov atom after the media data', async (t
   t.ok(boxes.indexOf('moov') > boxes.indexOf('mdat'), `boxes in order: ${boxes.join(' ')}`)
 })
 
-t.test('a VBR mp3 without a Xing header: ffprobe misjudges its length, decoding does not', async (t) => {
-  const input = join(dir, 'vbr without xing.mp3')
-  await ffmpeg(['-i', speech, '-c:a', 'libmp3lame', '-q:a', '6', '-write_xing', '0', input])
+t.test(
+  'a VBR mp3 without a Xing header: ffprobe misjudges its length, decoding does not',
+  async (t) => {
+    const input = join(dir, 'vbr without xing.mp3')
+    await ffmpeg(['-i', speech, '-c:a', 'libmp3lame', '-q:a', '6', '-write_xing', '0', input])
 
-  const probe = await probeMedia(input, { ffprobe: tools.ffprobe })
-  const declared = probe.declaredDurationSec ?? 0
-  t.ok(Math.abs(declared - SPEECH_SECONDS) > 1, `ffprobe estimates ${declared} s from bitrate`)
+    const probe = await probeMedia(input, { ffprobe: tools.ffprobe })
+    const declared = probe.declaredDurationSec ?? 0
+    t.ok(Math.abs(declared - SPEECH_SECONDS) > 1, `ffprobe estimates ${declared} s from bitrate`)
 
-  const extracted = await extractAudio(input, join(dir, 'vbr.16k.wav'), { ffmpeg: tools.ffmpeg })
-  // Without the LAME header the encoder delay and padding (under 0.06 s at 44.1 kHz) are not
-  // trimmed, which is why the decoded length sits just above the speech's.
-  t.ok(
-    Math.abs(extracted.durationSec - SPEECH_SECONDS) < 0.1,
-    `decoded ${extracted.durationSec} s is the speech's ${SPEECH_SECONDS} s`,
-  )
-})
+    const extracted = await extractAudio(input, join(dir, 'vbr.16k.wav'), { ffmpeg: tools.ffmpeg })
+    // Without the LAME header the encoder delay and padding (under 0.06 s at 44.1 kHz) are not
+    // trimmed, which is why the decoded length sits just above the speech's.
+    t.ok(
+      Math.abs(extracted.durationSec - SPEECH_SECONDS) < 0.1,
+      `decoded ${extracted.durationSec} s is the speech's ${SPEECH_SECONDS} s`,
+    )
+  },
+)

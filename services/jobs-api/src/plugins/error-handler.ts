@@ -49,6 +49,31 @@ export function registerErrorHandling(app: FastifyInstance): void {
   )
 }
 
+/**
+ * Fastify's `frameworkErrors` option: the router refuses some paths before any route, hook or
+ * error handler runs (an id over `maxParamLength`, a broken percent escape such as
+ * `/api/jobs/job_%E0%A4%A`) and would answer them in its own shape. This answers them like
+ * any other error, with the malformed-id code of the route the path was aimed at.
+ */
+export function sendFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const path = request.url.split('?')[0] ?? ''
+  const code = malformedPathCodes.find(([prefix]) => path.startsWith(prefix))?.[1]
+  const coded = new CodedError(code ?? 'ROUTE_NOT_FOUND', {
+    message: code ? undefined : `Route ${request.method} ${path} not found`,
+  })
+  request.log.info({ code: coded.code, cause: error.code }, coded.message)
+  return sendError(reply, coded)
+}
+
+const malformedPathCodes: Array<[string, ErrorCode]> = [
+  ['/api/jobs/', 'INVALID_JOB_ID'],
+  ['/api/notes/', 'INVALID_NOTE_ID'],
+]
+
 export function sendError(reply: FastifyReply, error: CodedError) {
   return reply
     .code(error.status)
