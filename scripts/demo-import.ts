@@ -38,11 +38,14 @@ for (const segment of note.transcript.segments) {
   console.log(`  [${time(segment.start)} → ${time(segment.end)}] ${segment.text}`)
 }
 
-async function call(method: string, route: string, body?: FormData) {
+// biome-ignore lint/suspicious/noExplicitAny: the demo prints fields of several API shapes
+type Data = any
+
+async function call(method: string, route: string, body?: FormData): Promise<Data> {
   const response = await fetch(`${baseUrl}${route}`, { method, headers, body: body ?? null })
   const payload = (await response.json()) as {
     success: boolean
-    data?: any
+    data?: Data
     error?: string
     code?: string
   }

@@ -87,7 +87,7 @@ export async function startStageWorker<S extends TSchema, R extends object>(
       log.error({ code: 'STAGE_ATTEMPTS_EXHAUSTED' }, 'stage failed: attempts exhausted')
       const message = new CodedError('STAGE_ATTEMPTS_EXHAUSTED').message
       await publishEvent(job, 'failed', { code: 'STAGE_ATTEMPTS_EXHAUSTED', message })
-      msg.term('STAGE_ATTEMPTS_EXHAUSTED')
+      msg.term()
       return 'failed'
     }
 
@@ -164,7 +164,7 @@ export async function startStageWorker<S extends TSchema, R extends object>(
     const message = new CodedError(finalCode).message
     log.error({ err: error, code: finalCode }, 'stage failed')
     await publishEvent(job, 'failed', { code: finalCode, message: withDetail(message, coded) })
-    msg.term(finalCode)
+    msg.term()
     return 'failed'
   }
 
@@ -175,7 +175,7 @@ export async function startStageWorker<S extends TSchema, R extends object>(
       const message = withDetail(new CodedError('INVALID_COMMAND').message, error)
       await publishEvent(ref, 'failed', { code: 'INVALID_COMMAND', message })
     }
-    msg.term('INVALID_COMMAND')
+    msg.term()
     return 'failed'
   }
 
@@ -263,6 +263,9 @@ export async function startStageWorker<S extends TSchema, R extends object>(
  * A permanent error keeps its own code; a transient one that ran out of attempts keeps a
  * specific code when it has one (NETWORK_TIMEOUT) and otherwise says attempts ran out.
  */
+// Note: messages are terminated without a reason: nats-server 2.9 ignores a `+TERM` that
+// carries one, which would leave the message pending forever.
+
 function finalFailureCode(coded: CodedError | null): ErrorCode {
   if (!coded || coded.code === 'INTERNAL_ERROR') return 'STAGE_ATTEMPTS_EXHAUSTED'
   return coded.code
