@@ -48,7 +48,8 @@ t.test('50 imports survive workers and jobs-api being SIGKILLed again and again'
   const jobIds: string[] = []
   for (let index = 0; index < jobCount; index++) {
     const user = users[index % users.length] as string
-    jobIds.push(await uploadWithRetry(stack.baseUrl, user, recordings[index % recordings.length]))
+    const recording = recordings[index % recordings.length] as Buffer
+    jobIds.push(await uploadWithRetry(stack.baseUrl, user, recording))
   }
 
   const finals = new Map<string, { status: string; errorCode: string | null }>()

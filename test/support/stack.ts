@@ -9,6 +9,8 @@ export interface Stack {
   database: TestDatabase
   nats: NatsServer
   services: Record<ServiceName, ServiceProcess>
+  /** Base URL of each service's probes and metrics. */
+  healthUrls: Record<ServiceName, string>
   stop(): Promise<void>
 }
 
@@ -22,9 +24,12 @@ export interface StackOptions {
  * Postgres, and the four services as separate processes.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const [database, nats, port] = await Promise.all([
+  const [database, nats, port, ...healthPorts] = await Promise.all([
     createTestDatabase(),
     startNatsServer(),
+    freePort(),
+    freePort(),
+    freePort(),
     freePort(),
   ])
   const env = {
@@ -36,11 +41,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SHUTDOWN_GRACE_MS: '5000',
     ...options.env,
   }
+  const workerEnv = (index: number) => ({ ...env, HEALTH_PORT: String(healthPorts[index]) })
   const services = {
     'jobs-api': serviceProcess('jobs-api', env),
-    downloader: serviceProcess('downloader', env),
-    transcriber: serviceProcess('transcriber', env),
-    summarizer: serviceProcess('summarizer', env),
+    downloader: serviceProcess('downloader', workerEnv(0)),
+    transcriber: serviceProcess('transcriber', workerEnv(1)),
+    summarizer: serviceProcess('summarizer', workerEnv(2)),
   }
   await services['jobs-api'].start()
   await Promise.all([
@@ -54,6 +60,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     database,
     nats,
     services,
+    healthUrls: {
+      'jobs-api': `http://127.0.0.1:${port}`,
+      downloader: `http://127.0.0.1:${healthPorts[0]}`,
+      transcriber: `http://127.0.0.1:${healthPorts[1]}`,
+      summarizer: `http://127.0.0.1:${healthPorts[2]}`,
+    },
     async stop() {
       await Promise.all(Object.values(services).map((service) => service.kill('SIGTERM')))
       await nats.stop()

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Registry } from 'prom-client'
 
 export interface HealthServer {
   port: number
@@ -8,14 +9,19 @@ export interface HealthServer {
 
 /**
  * A worker's probe endpoints: `/healthz` answers while the event loop runs, `/readyz` while
- * the broker connection is usable.
+ * the broker connection is usable, `/metrics` in Prometheus' text format.
  */
 export async function startHealthServer(
   port: number,
   isReady: () => boolean,
+  registry?: Registry,
 ): Promise<HealthServer> {
-  const server = createServer((request, response) => {
+  const server = createServer(async (request, response) => {
     const path = request.url?.split('?')[0]
+    if (path === '/metrics' && registry) {
+      response.writeHead(200, { 'content-type': registry.contentType })
+      return response.end(await registry.metrics())
+    }
     if (path === '/healthz') return reply(response, 200, { status: 'ok' })
     if (path === '/readyz') {
       const ready = isReady()

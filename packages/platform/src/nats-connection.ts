@@ -22,3 +22,22 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     pingInterval: 10_000,
   })
 }
+
+/**
+ * Follows a connection's status events and answers whether it is usable now: false from a
+ * disconnect until the client has reconnected, and for good once it is closed.
+ *
+ * @example
+ * const connected = trackConnection(nc)
+ * app.get('/readyz', () => connected())
+ */
+export function trackConnection(nc: NatsConnection): () => boolean {
+  let connected = true
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') connected = false
+      if (status.type === 'reconnect') connected = true
+    }
+  })()
+  return () => connected && !nc.isClosed()
+}

@@ -15,6 +15,7 @@ import { CancellationWatch } from './cancellation-watch.ts'
 import { decodeJson, encodeJson, peekJobRef } from './json-codec.ts'
 import { defaultStageDelivery, type StageDelivery } from './nats-topology.ts'
 import { ProgressReporter } from './progress-reporter.ts'
+import type { StageMetrics, StageOutcome } from './stage-metrics.ts'
 
 export interface StageContext<C> {
   command: C
@@ -37,6 +38,7 @@ export interface StageWorkerOptions<S extends TSchema, R extends object> {
   /** Runs the stage; returns the fields of the stage's `completed` event. */
   handle(context: StageContext<Static<S>>): Promise<R>
   delivery?: StageDelivery
+  metrics?: StageMetrics
   /** Delay before a transient failure is retried; defaults to exponential from 2 s. */
   retryDelayMs?(deliveryCount: number): number
 }
@@ -45,9 +47,11 @@ export interface StageWorker {
   /** Stops pulling, waits up to `graceMs` for running stages, then hands the rest back. */
   stop(graceMs: number): Promise<void>
   readonly inFlight: number
+  /** True once `stop` was called: the replica takes no new work. */
+  readonly stopping: boolean
 }
 
-type Outcome = 'completed' | 'failed' | 'retry' | 'cancelled' | 'handed-back'
+type Outcome = StageOutcome
 
 /**
  * Consumes one stage's commands from the shared durable consumer and turns each into exactly
@@ -229,12 +233,17 @@ export async function startStageWorker<S extends TSchema, R extends object>(
         msg.nak()
         break
       }
+      const startedAt = performance.now()
+      options.metrics?.received(msg.info.deliveryCount)
+      let outcome: Outcome = 'retry'
       try {
-        await process(msg)
+        outcome = await process(msg)
       } catch (error) {
         // Publishing or acking failed (broker gone): leave the message unacked so it is
         // redelivered after ackWait instead of crashing the replica.
         logger.error({ err: error, stage }, 'stage outcome not recorded; it will be redelivered')
+      } finally {
+        options.metrics?.finished(outcome, (performance.now() - startedAt) / 1000)
       }
     }
   }
@@ -245,6 +254,9 @@ export async function startStageWorker<S extends TSchema, R extends object>(
   return {
     get inFlight() {
       return running.size
+    },
+    get stopping() {
+      return stopping
     },
     async stop(graceMs: number) {
       if (stopping) return

@@ -1,12 +1,14 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Stage } from '@tella/contracts'
 import type { Logger } from 'pino'
+import { collectDefaultMetrics, Registry } from 'prom-client'
 import Type, { type Static, type TObject, type TSchema } from 'typebox'
 import { loadConfig } from './config.ts'
 import { startHealthServer } from './health-server.ts'
-import { connectNats } from './nats-connection.ts'
+import { connectNats, trackConnection } from './nats-connection.ts'
 import { ensureTopology } from './nats-topology.ts'
 import { StageDeliverySettings, stageDeliveryFrom } from './stage-delivery-settings.ts'
+import { StageMetrics } from './stage-metrics.ts'
 import { type StageContext, type StageWorker, startStageWorker } from './stage-worker.ts'
 
 /** Settings every worker reads; a service may add its own. */
@@ -51,8 +53,11 @@ export async function runWorkerService<S extends TSchema, R extends object>(
   const nc = await connectNats({ url: settings.NATS_URL, name: `worker-${stage}` })
   const delivery = stageDeliveryFrom(settings)
   await ensureTopology(nc, delivery)
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
   const worker = await startStageWorker({
     delivery,
+    metrics: new StageMetrics(registry, stage),
     nc,
     stage,
     commandSchema: options.commandSchema,
@@ -60,7 +65,9 @@ export async function runWorkerService<S extends TSchema, R extends object>(
     logger,
     handle: (context) => options.handle(context, nc),
   })
-  const health = await startHealthServer(settings.HEALTH_PORT, () => !nc.isClosed())
+  const connected = trackConnection(nc)
+  const isReady = () => connected() && !worker.stopping
+  const health = await startHealthServer(settings.HEALTH_PORT, isReady, registry)
   logger.info({ stage, healthPort: health.port }, 'worker ready')
 
   let stopping: Promise<void> | undefined

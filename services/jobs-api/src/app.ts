@@ -1,8 +1,9 @@
 import fastifyMultipart from '@fastify/multipart'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { connectNats, ensureTopology, stageDeliveryFrom } from '@tella/platform'
+import { connectNats, ensureTopology, stageDeliveryFrom, trackConnection } from '@tella/platform'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { type Logger, pino } from 'pino'
+import { Registry } from 'prom-client'
 import type { JobsApiSettings } from './config.ts'
 import { createDatabase, migrateToLatest } from './db/database.ts'
 import { JobQueries } from './jobs/job-queries.ts'
@@ -16,6 +17,7 @@ import { registerErrorHandling } from './plugins/error-handler.ts'
 import { healthRoutes } from './routes/health.ts'
 import { importRoutes } from './routes/imports.ts'
 import { jobRoutes } from './routes/jobs.ts'
+import { metricsRoutes } from './routes/metrics.ts'
 import { noteRoutes } from './routes/notes.ts'
 
 /** Tokens never reach the logs. */
@@ -70,7 +72,10 @@ export async function buildApp(
   const media = await MediaStore.open(nc)
 
   const writes = new JobWrites(db, settings.MAX_ACTIVE_JOBS_PER_USER)
-  await app.register(healthRoutes, { db, nats: () => nc })
+  const connected = trackConnection(nc)
+  const registry = new Registry()
+  await app.register(healthRoutes, { db, natsReady: connected })
+  await app.register(metricsRoutes, { db, nats: () => nc, registry })
   await app.register(async (api) => {
     api.addHook('onRequest', requireUser)
     await api.register(jobRoutes, { queries: new JobQueries(db), writes })
@@ -79,7 +84,7 @@ export async function buildApp(
   })
 
   relay = new OutboxRelay(db, pool, nc, media, logger)
-  consumer = new EventConsumer(db, nc, media, logger)
+  consumer = new EventConsumer(db, nc, media, logger, registry)
   app.addHook('onReady', async () => {
     await relay?.start()
     await consumer?.start()

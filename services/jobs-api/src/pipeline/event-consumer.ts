@@ -11,6 +11,7 @@ import {
 import { decodeJson } from '@tella/platform'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
+import { Counter, type Registry } from 'prom-client'
 import type { Database } from '../db/schema.ts'
 import { foldEvent } from './event-fold.ts'
 import type { MediaStore } from './media-store.ts'
@@ -27,13 +28,22 @@ const encoder = new TextEncoder()
 export class EventConsumer {
   private messages: ConsumerMessages | undefined
   private loop: Promise<void> | undefined
+  private readonly folded: Counter<'kind' | 'outcome'>
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly nc: NatsConnection,
     private readonly media: MediaStore,
     private readonly logger: Logger,
-  ) {}
+    registry: Registry,
+  ) {
+    this.folded = new Counter({
+      name: 'tella_events_folded_total',
+      help: 'Worker events folded into job state, by outcome',
+      labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    })
+  }
 
   async start(): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(streams.events, consumers.jobsApi)
@@ -68,6 +78,7 @@ export class EventConsumer {
         await this.onMissingTranscript(msg, event, log)
         return
       }
+      this.folded.inc({ kind: event.kind, outcome })
       if (event.kind !== 'progress' || outcome !== 'applied') log.info({ outcome }, 'event folded')
       msg.ack()
     } catch (error) {

@@ -7,6 +7,13 @@ declare module 'fastify' {
     failureMessage?: string
     /** Code answered when the `:id` path parameter is malformed. */
     invalidIdCode?: ErrorCode
+    /** Code answered when the body's Content-Type has no parser, e.g. NOT_MULTIPART. */
+    mediaTypeCode?: ErrorCode
+    /**
+     * Codes for a body field whose value is refused by length or pattern, by JSON pointer:
+     * `{ '/url': 'YOUTUBE_URL_INVALID' }`. A field of the wrong type stays INVALID_BODY.
+     */
+    bodyFieldCodes?: Record<string, ErrorCode>
   }
 }
 
@@ -83,6 +90,7 @@ export function sendError(reply: FastifyReply, error: CodedError) {
 
 function toCodedError(error: FastifyError, request: FastifyRequest): CodedError {
   if (isCodedError(error)) return error
+  const config = request.routeOptions.config
 
   if (error.validation) {
     const context = error.validationContext
@@ -92,19 +100,34 @@ function toCodedError(error: FastifyError, request: FastifyRequest): CodedError 
       })
     }
     if (context === 'params') {
-      return new CodedError(request.routeOptions.config.invalidIdCode ?? 'INVALID_QUERY')
+      return new CodedError(config.invalidIdCode ?? 'INVALID_QUERY')
     }
+    const fieldCode = bodyFieldCode(error, config.bodyFieldCodes)
+    if (fieldCode) return new CodedError(fieldCode)
     return new CodedError('INVALID_BODY', { message: `Invalid request body: ${error.message}` })
   }
 
   const mapped = error.code ? frameworkCodes[error.code] : undefined
+  if (mapped === 'UNSUPPORTED_MEDIA_TYPE' && config.mediaTypeCode) {
+    return new CodedError(config.mediaTypeCode)
+  }
   if (mapped) return new CodedError(mapped)
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {
     return new CodedError('INVALID_BODY', { message: error.message })
   }
-  const failureMessage = request.routeOptions.config.failureMessage
   return new CodedError('INTERNAL_ERROR', {
-    message: failureMessage ?? errorCatalogue.INTERNAL_ERROR.message,
+    message: config.failureMessage ?? errorCatalogue.INTERNAL_ERROR.message,
   })
+}
+
+const valueKeywords = new Set(['minLength', 'maxLength', 'pattern', 'format'])
+
+function bodyFieldCode(
+  error: FastifyError,
+  codes: Record<string, ErrorCode> | undefined,
+): ErrorCode | undefined {
+  const first = error.validation?.[0]
+  if (!codes || !first || !valueKeywords.has(first.keyword)) return undefined
+  return codes[first.instancePath]
 }

@@ -1,11 +1,11 @@
-import type { NatsConnection } from '@nats-io/transport-node'
 import type { FastifyPluginAsync } from 'fastify'
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../db/schema.ts'
 
 export interface HealthOptions {
   db: Kysely<Database>
-  nats: () => NatsConnection | undefined
+  /** True while the NATS connection is up (not reconnecting, not closed). */
+  natsReady: () => boolean
 }
 
 const probeTimeoutMs = 2_000
@@ -23,23 +23,13 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, optio
         () => true,
         () => false,
       ),
-      natsReady(options.nats()),
+      Promise.resolve(options.natsReady()),
     ])
     const ready = database && nats
     return reply
       .code(ready ? 200 : 503)
       .send({ status: ready ? 'ready' : 'unavailable', database, nats })
   })
-}
-
-async function natsReady(nc: NatsConnection | undefined): Promise<boolean> {
-  if (!nc || nc.isClosed()) return false
-  try {
-    await withTimeout(nc.flush())
-    return true
-  } catch {
-    return false
-  }
 }
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {

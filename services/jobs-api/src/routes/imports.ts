@@ -4,6 +4,7 @@ import {
   CodedError,
   ErrorBody,
   envelope,
+  isCodedError,
   Job,
   objectKeys,
   YoutubeImportBody,
@@ -14,6 +15,7 @@ import { parseYoutubeUrl } from '../imports/youtube-url.ts'
 import { newId } from '../jobs/ids.ts'
 import type { JobWrites } from '../pipeline/job-writes.ts'
 import type { MediaStore } from '../pipeline/media-store.ts'
+import { strictBodyValidator } from '../plugins/strict-body.ts'
 
 export interface ImportRoutesOptions {
   writes: JobWrites
@@ -48,7 +50,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
   app.post(
     '/api/imports/upload',
     {
-      config: { failureMessage: 'Failed to import file' },
+      config: { failureMessage: 'Failed to import file', mediaTypeCode: 'NOT_MULTIPART' },
       schema: { response: { 202: envelope(Job), ...errors } },
     },
     async (request, reply) => {
@@ -87,7 +89,12 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
   app.post(
     '/api/imports/youtube',
     {
-      config: { failureMessage: 'Failed to import video' },
+      config: {
+        failureMessage: 'Failed to import video',
+        // An empty or overlong link is a bad YouTube URL, not a malformed request.
+        bodyFieldCodes: { '/url': 'YOUTUBE_URL_INVALID' },
+      },
+      validatorCompiler: strictBodyValidator,
       schema: { body: YoutubeImportBody, response: { 202: envelope(Job), ...errors } },
     },
     async (request, reply) => {
@@ -128,26 +135,68 @@ async function streamParts(
 ): Promise<UploadParts> {
   const result: UploadParts = { fileName: null, size: 0, title: undefined, courseId: undefined }
   let stored = false
-  const parts = request.parts({
-    limits: { fileSize: uploadMaxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
-  })
-  for await (const part of parts) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file' || stored) {
-        part.file.resume()
-        continue
+  try {
+    const parts = request.parts({
+      limits: { fileSize: uploadMaxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
+    })
+    for await (const part of parts) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || stored) {
+          part.file.resume()
+          continue
+        }
+        result.fileName = safeFileName(part.filename)
+        result.size = await storeUpload(media, uploadKey, part.file)
+        if (part.file.truncated) throw new CodedError('FILE_TOO_LARGE')
+        stored = true
+      } else if (part.fieldname === 'title' && typeof part.value === 'string') {
+        result.title = part.value
+      } else if (part.fieldname === 'courseId' && typeof part.value === 'string') {
+        result.courseId = part.value
       }
-      result.fileName = safeFileName(part.filename)
-      result.size = await media.put(uploadKey, Readable.toWeb(part.file) as ReadableStream)
-      if (part.file.truncated) throw new CodedError('FILE_TOO_LARGE')
-      stored = true
-    } else if (part.fieldname === 'title' && typeof part.value === 'string') {
-      result.title = part.value
-    } else if (part.fieldname === 'courseId' && typeof part.value === 'string') {
-      result.courseId = part.value
     }
+  } catch (error) {
+    throw asBodyError(error)
   }
   if (!stored) throw new CodedError('FILE_REQUIRED')
   if (result.size === 0) throw new CodedError('EMPTY_FILE')
   return result
+}
+
+/** A failure of the object store while an upload was written into it: ours, not the client's. */
+class StoreFailure extends Error {
+  override readonly name = 'StoreFailure'
+}
+
+/**
+ * Copies the uploaded file into the object store. When the upload itself breaks (too large,
+ * cut short) that error wins over the store's, which only reports the aborted write.
+ */
+async function storeUpload(media: MediaStore, key: string, file: Readable): Promise<number> {
+  let uploadFailure: unknown
+  file.once('error', (error) => {
+    uploadFailure = error
+  })
+  try {
+    return await media.put(key, Readable.toWeb(file) as ReadableStream)
+  } catch (error) {
+    throw uploadFailure ?? new StoreFailure('upload could not be stored', { cause: error })
+  }
+}
+
+/**
+ * Errors of the multipart body itself (no boundary, a body cut short) are the client's and
+ * answer 400; coded errors and the multipart plugin's own FST_ errors keep their meaning, and
+ * a store failure stays a 500.
+ */
+function asBodyError(error: unknown): unknown {
+  if (error instanceof StoreFailure) return error.cause
+  if (isCodedError(error)) return error
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && code.startsWith('FST_')) return error
+  const detail = error instanceof Error ? error.message : String(error)
+  return new CodedError('INVALID_BODY', {
+    message: `Invalid request body: ${detail}`,
+    cause: error,
+  })
 }
