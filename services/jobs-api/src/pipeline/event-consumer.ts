@@ -13,17 +13,20 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
 import type { Database } from '../db/schema.ts'
-import { foldEvent } from './event-fold.ts'
+import { type BatchEntry, foldBatch } from './batch-fold.ts'
+import { type FoldOutcome, foldEvent } from './event-fold.ts'
 import type { MediaStore } from './media-store.ts'
 
 const retryDelayMs = 2_000
+const maxBatch = 1000
 const missingTranscriptTries = 5
 const encoder = new TextEncoder()
 
 /**
- * Reads worker events from the shared durable consumer and folds each into Postgres. A
- * message is acknowledged only after its transaction committed, so a crash redelivers it;
- * folding is idempotent, so the redelivery is harmless. One bad message never stops the loop.
+ * Reads worker events from the shared durable consumer and folds them into Postgres in
+ * batches. A message is acknowledged only after its batch committed, so a crash redelivers
+ * it; folding is idempotent, so the redelivery is harmless. One bad message never stops the
+ * loop: it is dropped alone, and a failed batch is retried as a whole.
  */
 export class EventConsumer {
   private messages: ConsumerMessages | undefined
@@ -47,10 +50,36 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(streams.events, consumers.jobsApi)
-    this.messages = await consumer.consume({ max_messages: 256 })
-    this.loop = (async () => {
-      for await (const msg of this.messages as ConsumerMessages) await this.handle(msg)
+    this.messages = await consumer.consume({ max_messages: maxBatch * 2 })
+    const messages = this.messages
+    const queue: JsMsg[] = []
+    let wake: (() => void) | undefined
+    let ended = false
+
+    // The reader only moves messages into the queue; the folder takes whatever has gathered
+    // while it was busy, so batches grow with load and stay small when traffic is light.
+    const reader = (async () => {
+      for await (const msg of messages) {
+        queue.push(msg)
+        wake?.()
+        while (queue.length >= maxBatch * 2 && !ended) await sleep(5)
+      }
+      ended = true
+      wake?.()
     })()
+    const folder = (async () => {
+      while (!ended || queue.length > 0) {
+        if (queue.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve
+          })
+          wake = undefined
+          continue
+        }
+        await this.handleBatch(queue.splice(0, maxBatch))
+      }
+    })()
+    this.loop = Promise.all([reader, folder]).then(() => undefined)
   }
 
   async stop(): Promise<void> {
@@ -58,33 +87,48 @@ export class EventConsumer {
     await this.loop
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
-    let event: StageEvent
-    try {
-      event = decodeJson(StageEventSchema, msg.data)
-    } catch (error) {
-      this.logger.error({ err: error, subject: msg.subject }, 'unreadable event dropped')
-      msg.term()
-      return
+  private async handleBatch(batch: JsMsg[]): Promise<void> {
+    const readable: Array<{ msg: JsMsg; entry: BatchEntry }> = []
+    for (const msg of batch) {
+      try {
+        const event = decodeJson(StageEventSchema, msg.data)
+        readable.push({ msg, entry: { event, transcript: null } })
+      } catch (error) {
+        this.logger.error({ err: error, subject: msg.subject }, 'unreadable event dropped')
+        msg.term()
+      }
     }
 
-    const log = this.logger.child({ jobId: event.jobId, stage: event.stage, kind: event.kind })
     try {
-      const transcript = await this.loadTranscript(event)
-      const outcome = await this.db
-        .transaction()
-        .execute((trx) => foldEvent(trx, event, transcript))
-      if (outcome === 'missing-transcript') {
-        await this.onMissingTranscript(msg, event, log)
-        return
+      for (const item of readable)
+        item.entry.transcript = await this.loadTranscript(item.entry.event)
+      const outcomes = await foldBatch(
+        this.db,
+        readable.map((item) => item.entry),
+      )
+      for (const [index, { msg, entry }] of readable.entries()) {
+        await this.settle(msg, entry.event, outcomes[index] ?? 'stale')
       }
-      this.folded.inc({ kind: event.kind, outcome })
-      if (event.kind !== 'progress' || outcome !== 'applied') log.info({ outcome }, 'event folded')
-      msg.ack()
     } catch (error) {
-      log.error({ err: error }, 'event not folded, will retry')
-      msg.nak(retryDelayMs)
+      this.logger.error({ err: error, events: readable.length }, 'events not folded, will retry')
+      for (const { msg } of readable) msg.nak(retryDelayMs)
     }
+  }
+
+  private async settle(msg: JsMsg, event: StageEvent, outcome: FoldOutcome): Promise<void> {
+    if (outcome === 'missing-transcript') {
+      const log = this.logger.child({ jobId: event.jobId, stage: event.stage })
+      await this.onMissingTranscript(msg, event, log)
+      return
+    }
+    this.folded.inc({ kind: event.kind, outcome })
+    if (event.kind !== 'progress' || outcome !== 'applied') {
+      this.logger.info(
+        { jobId: event.jobId, stage: event.stage, kind: event.kind, outcome },
+        'event folded',
+      )
+    }
+    msg.ack()
   }
 
   /**
@@ -117,4 +161,8 @@ export class EventConsumer {
     if (text === null) return null
     return decodeJson(TranscriptDocument, encoder.encode(text))
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }

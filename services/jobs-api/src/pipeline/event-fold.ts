@@ -74,7 +74,7 @@ async function applyProgress(trx: Trx, job: JobRow, event: ProgressEvent) {
   if (!starting && progress === job.progress) return
   await trx
     .updateTable('jobs')
-    .set({ status: 'IN_PROGRESS', progress, updated_at: new Date() })
+    .set({ status: 'IN_PROGRESS', progress, ...(starting ? { updated_at: new Date() } : {}) })
     .where('id', '=', job.id)
     .execute()
   if (starting) await enqueueLifecycle(trx, 'started', await loadJob(trx, job.id))

@@ -44,6 +44,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('completed_at', 'timestamptz')
     .execute()
+  // Room on each page for progress updates in place (HOT): progress changes many times per
+  // job and touches no index.
+  await sql`alter table jobs set (fillfactor = 80)`.execute(db)
 
   // Every list is one user's, filtered by status or source and ordered by one timestamp;
   // the id breaks ties so pages are stable.
