@@ -34,6 +34,7 @@ export const lifecycleTypes = [
   'failed',
   'cancelled',
   'deleted',
+  'retried',
 ] as const
 export type LifecycleType = (typeof lifecycleTypes)[number]
 

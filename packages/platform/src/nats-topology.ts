@@ -28,6 +28,7 @@ export interface StageDelivery {
 export const defaultStageDelivery: StageDelivery = { ackWaitMs: 30_000, maxAttempts: 5 }
 
 const duplicateWindow = nanos(5 * 60_000)
+const mediaRetentionMs = 7 * 24 * 3_600_000
 
 const streamConfigs: Array<Partial<StreamConfig> & { name: string; subjects: string[] }> = [
   {
@@ -89,7 +90,13 @@ export async function ensureTopology(
     max_ack_pending: 10_000,
   })
 
-  await new Objm(nc).create(buckets.media, { storage: StorageType.File })
+  // Media of failed jobs is kept for retries; the TTL bounds what nobody deletes.
+  const mediaTtl = nanos(mediaRetentionMs)
+  await new Objm(nc).create(buckets.media, { storage: StorageType.File, ttl: mediaTtl })
+  const mediaStream = `OBJ_${buckets.media}`
+  const { config } = await jsm.streams.info(mediaStream)
+  if (config.max_age !== mediaTtl) await jsm.streams.update(mediaStream, { max_age: mediaTtl })
+
   await new Kvm(nc).create(buckets.cancellations, {
     history: 1,
     ttl: 7 * 24 * 3_600_000,

@@ -6,6 +6,7 @@ import { type Logger, pino } from 'pino'
 import { Registry } from 'prom-client'
 import type { JobsApiSettings } from './config.ts'
 import { createDatabase, migrateToLatest } from './db/database.ts'
+import { JobFeed } from './jobs/job-feed.ts'
 import { JobQueries } from './jobs/job-queries.ts'
 import { NoteQueries } from './notes/note-queries.ts'
 import { EventConsumer } from './pipeline/event-consumer.ts'
@@ -13,9 +14,11 @@ import { JobWrites } from './pipeline/job-writes.ts'
 import { MediaStore } from './pipeline/media-store.ts'
 import { OutboxRelay } from './pipeline/outbox-relay.ts'
 import { registerAuthentication, requireUser } from './plugins/authentication.ts'
-import { registerErrorHandling } from './plugins/error-handler.ts'
+import { registerErrorHandling, sendFrameworkError } from './plugins/error-handler.ts'
 import { healthRoutes } from './routes/health.ts'
 import { importRoutes } from './routes/imports.ts'
+import { jobEventRoutes } from './routes/job-events.ts'
+import { jobRetryRoutes } from './routes/job-retry.ts'
 import { jobRoutes } from './routes/jobs.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { noteRoutes } from './routes/notes.ts'
@@ -48,6 +51,8 @@ export async function buildApp(
     bodyLimit: 64 * 1024,
     trustProxy: true,
     return503OnClosing: true,
+    // Paths the router itself rejects (over-long or badly escaped ids) answer in our shape.
+    frameworkErrors: sendFrameworkError,
   })
 
   registerErrorHandling(app)
@@ -81,6 +86,8 @@ export async function buildApp(
     await api.register(jobRoutes, { queries: new JobQueries(db), writes })
     await api.register(importRoutes, { writes, media, uploadMaxBytes: settings.UPLOAD_MAX_BYTES })
     await api.register(noteRoutes, { notes: new NoteQueries(db) })
+    await api.register(jobRetryRoutes, { writes })
+    await api.register(jobEventRoutes, { feed: new JobFeed(db), pollMs: settings.SSE_POLL_MS })
   })
 
   relay = new OutboxRelay(db, pool, nc, media, logger)

@@ -16,6 +16,8 @@ export const JobsApiSettings = Type.Object({
     ),
     { default: 'info' },
   ),
+  /** How often a server-sent event stream looks for job changes. */
+  SSE_POLL_MS: Type.Integer({ minimum: 50, default: 500 }),
   /** Milliseconds SIGTERM waits for requests and folding to finish. */
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 20_000 }),
   ...StageDeliverySettings.properties,

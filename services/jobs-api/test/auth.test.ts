@@ -30,7 +30,9 @@ t.test('every /api route without an Authorization header answers 401 AUTH_REQUIR
 t.test('every /api route with a token signed by another secret answers 401', async (t) => {
   const forged = signToken({ sub: newUser() }, { secret: 'another-secret-of-enough-length' })
   for (const [method, url] of endpoints) {
-    const answer = await api.request(method, url, { headers: { authorization: `Bearer ${forged}` } })
+    const answer = await api.request(method, url, {
+      headers: { authorization: `Bearer ${forged}` },
+    })
     t.test(`${method} ${url}`, async (t) => expectError(t, answer, 'AUTH_INVALID'))
   }
 })
@@ -41,7 +43,11 @@ const refusedHeaders: Array<[string, string, 'AUTH_REQUIRED' | 'AUTH_INVALID']> 
   ['a bare token without the Bearer scheme', signToken({ sub: 'user_1' }), 'AUTH_REQUIRED'],
   ['garbage after Bearer', 'Bearer not-a-jwt', 'AUTH_INVALID'],
   ['three garbage segments', 'Bearer aaa.bbb.ccc', 'AUTH_INVALID'],
-  ['two tokens after Bearer', `Bearer ${signToken({ sub: 'u' })} ${signToken({ sub: 'u' })}`, 'AUTH_INVALID'],
+  [
+    'two tokens after Bearer',
+    `Bearer ${signToken({ sub: 'u' })} ${signToken({ sub: 'u' })}`,
+    'AUTH_INVALID',
+  ],
   [
     'a token whose exp has passed',
     `Bearer ${signToken({ sub: 'user_1', iat: now() - 7200, exp: now() - 3600 })}`,
@@ -57,7 +63,11 @@ const refusedHeaders: Array<[string, string, 'AUTH_REQUIRED' | 'AUTH_INVALID']> 
   ['a token whose sub is an object', `Bearer ${signToken({ sub: { id: 'u' } })}`, 'AUTH_INVALID'],
   ['a token whose sub is empty', `Bearer ${signToken({ sub: '' })}`, 'AUTH_INVALID'],
   ['a token whose sub is blank', `Bearer ${signToken({ sub: '   ' })}`, 'AUTH_INVALID'],
-  ['a token whose sub is 256 characters', `Bearer ${signToken({ sub: 'u'.repeat(256) })}`, 'AUTH_INVALID'],
+  [
+    'a token whose sub is 256 characters',
+    `Bearer ${signToken({ sub: 'u'.repeat(256) })}`,
+    'AUTH_INVALID',
+  ],
   [
     'a token signed with HS512 by the right secret',
     `Bearer ${signHs512({ sub: 'user_1' })}`,

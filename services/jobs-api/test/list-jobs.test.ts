@@ -18,28 +18,50 @@ t.teardown(() => api.close())
 const ids = (answer: Answer): string[] => answer.body.data.jobs.map((job: { id: string }) => job.id)
 const minute = (n: number) => new Date(Date.UTC(2024, 0, 15, 10, n))
 
-t.test('no parameters: the first 20 of 25 jobs, newest first, and where the next page starts', async (t) => {
-  const user = newUser()
-  const seeded: string[] = []
-  for (let n = 0; n < 25; n++) seeded.push(await seedJob(api.db, { userId: user, createdAt: minute(n) }))
-  await seedJob(api.db, { userId: newUser(), createdAt: minute(59) })
+t.test(
+  'no parameters: the first 20 of 25 jobs, newest first, and where the next page starts',
+  async (t) => {
+    const user = newUser()
+    const seeded: string[] = []
+    for (let n = 0; n < 25; n++)
+      seeded.push(await seedJob(api.db, { userId: user, createdAt: minute(n) }))
+    await seedJob(api.db, { userId: newUser(), createdAt: minute(59) })
 
-  const answer = await api.request('GET', '/api/jobs', { as: user })
-  t.equal(answer.status, 200)
-  t.same(Object.keys(answer.body).sort(), ['data', 'success'])
-  t.equal(answer.body.success, true)
-  t.same(Object.keys(answer.body.data).sort(), ['jobs', 'pagination'])
-  t.same(ids(answer), seeded.slice(5).reverse(), 'createdAt desc, another user’s job absent')
-  t.same(answer.body.data.pagination, { total: 25, limit: 20, offset: 0, hasMore: true, nextOffset: 20 })
+    const answer = await api.request('GET', '/api/jobs', { as: user })
+    t.equal(answer.status, 200)
+    t.same(Object.keys(answer.body).sort(), ['data', 'success'])
+    t.equal(answer.body.success, true)
+    t.same(Object.keys(answer.body.data).sort(), ['jobs', 'pagination'])
+    t.same(ids(answer), seeded.slice(5).reverse(), 'createdAt desc, another user’s job absent')
+    t.same(answer.body.data.pagination, {
+      total: 25,
+      limit: 20,
+      offset: 0,
+      hasMore: true,
+      nextOffset: 20,
+    })
 
-  const last = await api.request('GET', '/api/jobs?offset=20', { as: user })
-  t.same(ids(last), seeded.slice(0, 5).reverse())
-  t.same(last.body.data.pagination, { total: 25, limit: 20, offset: 20, hasMore: false, nextOffset: null })
+    const last = await api.request('GET', '/api/jobs?offset=20', { as: user })
+    t.same(ids(last), seeded.slice(0, 5).reverse())
+    t.same(last.body.data.pagination, {
+      total: 25,
+      limit: 20,
+      offset: 20,
+      hasMore: false,
+      nextOffset: null,
+    })
 
-  const past = await api.request('GET', '/api/jobs?offset=40&limit=5', { as: user })
-  t.same(ids(past), [])
-  t.same(past.body.data.pagination, { total: 25, limit: 5, offset: 40, hasMore: false, nextOffset: null })
-})
+    const past = await api.request('GET', '/api/jobs?offset=40&limit=5', { as: user })
+    t.same(ids(past), [])
+    t.same(past.body.data.pagination, {
+      total: 25,
+      limit: 5,
+      offset: 40,
+      hasMore: false,
+      nextOffset: null,
+    })
+  },
+)
 
 t.test('a user without jobs gets an empty first page', async (t) => {
   const answer = await api.request('GET', '/api/jobs', { as: newUser() })
@@ -123,20 +145,34 @@ t.test('status and source filter the list and its total', async (t) => {
     }
   }
   const expected = (keep: (status: string, source: string) => boolean) =>
-    bySeed.filter(([, status, source]) => keep(status, source)).map(([id]) => id).reverse()
+    bySeed
+      .filter(([, status, source]) => keep(status, source))
+      .map(([id]) => id)
+      .reverse()
 
   for (const status of statuses) {
     const answer = await api.request('GET', `/api/jobs?status=${status}`, { as: user })
-    t.same(ids(answer), expected((s) => s === status), `status=${status}`)
+    t.same(
+      ids(answer),
+      expected((s) => s === status),
+      `status=${status}`,
+    )
     t.equal(answer.body.data.pagination.total, 2)
   }
   for (const source of ['YOUTUBE', 'UPLOAD']) {
     const answer = await api.request('GET', `/api/jobs?source=${source}`, { as: user })
-    t.same(ids(answer), expected((_, s) => s === source), `source=${source}`)
+    t.same(
+      ids(answer),
+      expected((_, s) => s === source),
+      `source=${source}`,
+    )
     t.equal(answer.body.data.pagination.total, 4)
   }
   const both = await api.request('GET', '/api/jobs?status=FAILED&source=UPLOAD', { as: user })
-  t.same(ids(both), expected((status, source) => status === 'FAILED' && source === 'UPLOAD'))
+  t.same(
+    ids(both),
+    expected((status, source) => status === 'FAILED' && source === 'UPLOAD'),
+  )
   t.equal(both.body.data.pagination.total, 1)
 })
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { type ErrorCode, errorCatalogue } from '@tella/contracts'
 import {
   bearer,
   createTestDatabase,
@@ -11,12 +10,13 @@ import {
 } from '@tella/test-support'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
-import type { Test } from 'tap'
 import { buildApp } from '../src/app.ts'
 import { type JobsApiSettings, loadJobsApiSettings } from '../src/config.ts'
 import { createDatabase } from '../src/db/database.ts'
 import type { Database, JobStageValue, JobStatusValue } from '../src/db/schema.ts'
 import { newId } from '../src/jobs/ids.ts'
+
+export * from './shapes.ts'
 
 /** The app under test, its private database and NATS server, and a handle to seed rows. */
 export interface Api {
@@ -82,8 +82,7 @@ export async function startApi(settings: Partial<JobsApiSettings> = {}): Promise
       closed ??= (async () => {
         await built.close()
         await db.destroy()
-        await nats.stop()
-        await database.drop()
+        await Promise.all([nats.stop(), database.drop()])
       })()
       return closed
     },
@@ -111,63 +110,6 @@ async function send(
 /** A user id no other test uses. */
 export function newUser(): string {
   return `user_${randomBytes(6).toString('hex')}`
-}
-
-export const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/u
-
-/** The reference's job fields plus the additions README lists (errorCode, stage, courseId). */
-export const jobFields = [
-  'id',
-  'title',
-  'status',
-  'progress',
-  'source',
-  'errorMessage',
-  'errorCode',
-  'stage',
-  'userId',
-  'noteId',
-  'courseId',
-  'createdAt',
-  'updatedAt',
-  'completedAt',
-  'note',
-].sort()
-
-/** The reference's note information fields as the single-job answer shows them. */
-export const noteInfoFields = [
-  'id',
-  'title',
-  'status',
-  'duration',
-  'fileSize',
-  'mimeType',
-  'summary',
-  'date',
-  'createdAt',
-  'updatedAt',
-  'course',
-].sort()
-
-/**
- * Checks an error answer: the catalogue's status for `code`, JSON, and a body of exactly
- * `{ success: false, error, code }` with a non-empty message.
- */
-export function expectError(
-  t: Test,
-  answer: Answer,
-  code: ErrorCode,
-  message?: string | RegExp,
-): void {
-  t.equal(answer.status, errorCatalogue[code].status, `status of ${code}`)
-  t.match(answer.contentType, /^application\/json/u, 'errors are JSON')
-  t.same(Object.keys(answer.body ?? {}).sort(), ['code', 'error', 'success'], 'error keys')
-  t.equal(answer.body?.success, false)
-  t.equal(answer.body?.code, code)
-  t.equal(typeof answer.body?.error, 'string')
-  t.ok(String(answer.body?.error).length > 0, 'the error has a message')
-  if (typeof message === 'string') t.equal(answer.body?.error, message, 'error message')
-  if (message instanceof RegExp) t.match(answer.body?.error, message, 'error message')
 }
 
 export interface JobSeed {

@@ -80,6 +80,10 @@ async function applyProgress(trx: Trx, job: JobRow, event: ProgressEvent) {
   if (starting) await enqueueLifecycle(trx, 'started', await loadJob(trx, job.id))
 }
 
+/**
+ * A failed job keeps its media and transcript, so a retry can resume from the stage that
+ * failed; they are purged when the job is deleted, and the media bucket's TTL bounds them.
+ */
 async function applyFailure(trx: Trx, job: JobRow, event: StageFailed) {
   await trx
     .updateTable('jobs')
@@ -87,12 +91,10 @@ async function applyFailure(trx: Trx, job: JobRow, event: StageFailed) {
       status: 'FAILED',
       error_code: event.code,
       error_message: event.message,
-      transcript: null,
       updated_at: new Date(),
     })
     .where('id', '=', job.id)
     .execute()
-  await enqueueMediaPurge(trx, job.id)
   await enqueueLifecycle(trx, 'failed', await loadJob(trx, job.id))
 }
 
@@ -111,7 +113,7 @@ async function completeDownload(trx: Trx, job: JobRow, event: DownloadCompleted)
       file_size: event.fileSize,
       mime_type: event.mimeType,
       note_title: noteTitle,
-      title: `Processing: ${noteTitle}`,
+      ...(titleFromSource ? { title: `Processing: ${noteTitle}` } : {}),
       updated_at: new Date(),
     })
     .where('id', '=', job.id)

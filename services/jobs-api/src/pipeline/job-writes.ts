@@ -1,6 +1,14 @@
-import { buckets, CodedError, type Job, type JobSource, objectKeys } from '@tella/contracts'
+import {
+  buckets,
+  CodedError,
+  type Job,
+  type JobSource,
+  objectKeys,
+  type Stage,
+  stageProgressRange,
+} from '@tella/contracts'
 import { type Kysely, sql, type Transaction } from 'kysely'
-import type { Database } from '../db/schema.ts'
+import type { Database, JobRow } from '../db/schema.ts'
 import { selectJobViews, toJob } from '../jobs/job-view.ts'
 import {
   enqueueCancellation,
@@ -15,8 +23,10 @@ export interface NewImport {
   jobId: string
   userId: string
   source: JobSource
-  /** Shown to the user as `Processing: <noteTitle>`. */
+  /** The note's title; also the job's (`Processing: …`) unless `jobTitle` is given. */
   noteTitle: string
+  /** What the job shows while it runs, e.g. the uploaded file's name as the reference does. */
+  jobTitle?: string
   courseId: string | null
   fileName: string | null
   sourceUrl: string | null
@@ -64,7 +74,7 @@ export class JobWrites {
         .values({
           id: input.jobId,
           user_id: input.userId,
-          title: `Processing: ${input.noteTitle}`,
+          title: `Processing: ${input.jobTitle ?? input.noteTitle}`,
           note_title: input.noteTitle,
           status: 'PENDING',
           progress: 0,
@@ -124,6 +134,48 @@ export class JobWrites {
     })
   }
 
+  /**
+   * Runs a FAILED job again from the stage that failed, reusing what earlier stages stored.
+   * A new attempt number fences off anything the failed attempt may still send.
+   */
+  async retry(userId: string, jobId: string): Promise<Job> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${userId}))`.execute(trx)
+      const row = await lockJob(trx, userId, jobId)
+      if (row.status !== 'FAILED' || row.error_code === 'CANCELLED') {
+        throw new CodedError('JOB_NOT_RETRYABLE')
+      }
+      if ((await this.countActive(trx, userId)) >= this.maxActiveJobsPerUser) {
+        throw new CodedError('RATE_LIMITED')
+      }
+      const job = await trx
+        .selectFrom('jobs')
+        .selectAll()
+        .where('id', '=', jobId)
+        .executeTakeFirstOrThrow()
+      const attempt = job.attempt + 1
+      const stage = job.stage === 'note' ? 'summarize' : job.stage
+      await trx
+        .updateTable('jobs')
+        .set({
+          status: 'PENDING',
+          stage,
+          attempt,
+          progress: stageProgressRange[stage].from,
+          error_code: null,
+          error_message: null,
+          completed_at: null,
+          updated_at: new Date(),
+        })
+        .where('id', '=', jobId)
+        .execute()
+      await enqueueCommand(trx, stage, commandFor(job, stage, attempt))
+      const retried = await loadJob(trx, jobId)
+      await enqueueLifecycle(trx, 'retried', retried)
+      return retried
+    })
+  }
+
   /** Deletes a finished job; its note, if any, stays. */
   async delete(userId: string, jobId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -149,10 +201,29 @@ export class JobWrites {
   }
 }
 
+/** The command that re-runs `stage` from what the job's earlier stages stored. */
+function commandFor(job: JobRow, stage: Stage, attempt: number) {
+  const ref = { jobId: job.id, userId: job.user_id, attempt }
+  switch (stage) {
+    case 'download':
+      return {
+        ...ref,
+        source: job.source,
+        ...(job.source === 'UPLOAD' ? { uploadKey: objectKeys.upload(job.id) } : {}),
+        ...(job.source_url ? { url: job.source_url } : {}),
+        ...(job.file_name ? { fileName: job.file_name } : {}),
+      }
+    case 'transcribe':
+      return { ...ref, audioKey: objectKeys.audio(job.id), durationSec: job.duration_sec ?? 0 }
+    case 'summarize':
+      return { ...ref, transcriptKey: objectKeys.transcript(job.id) }
+  }
+}
+
 async function lockJob(trx: Trx, userId: string, jobId: string) {
   const row = await trx
     .selectFrom('jobs')
-    .select(['id', 'status'])
+    .select(['id', 'status', 'error_code'])
     .where('id', '=', jobId)
     .where('user_id', '=', userId)
     .forUpdate()

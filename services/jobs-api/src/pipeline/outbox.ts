@@ -49,7 +49,9 @@ export async function enqueueLifecycle(trx: Trx, type: LifecycleType, job: Job):
     job,
   }
   const subject = subjects.lifecycle(type, job.userId, job.id)
-  await enqueueMessage(trx, subject, event, `${job.id}.lifecycle.${type}`)
+  // A retried job can fail or start again: the transition's time keeps the ids distinct.
+  const msgId = `${job.id}.lifecycle.${type}.${Date.parse(job.updatedAt)}`
+  await enqueueMessage(trx, subject, event, msgId)
 }
 
 /** Marks the job cancelled in the bucket every worker watches (a KV put is a publish). */

@@ -69,6 +69,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
           userId: request.userId,
           source: 'UPLOAD',
           noteTitle: cleanTitle(parts.title) ?? titleFromFileName(parts.fileName),
+          ...(!cleanTitle(parts.title) && parts.fileName ? { jobTitle: parts.fileName } : {}),
           courseId,
           fileName: parts.fileName,
           sourceUrl: null,
