@@ -25,6 +25,11 @@ export const errorCatalogue = {
     retryable: false,
     message: 'Cannot cancel completed or failed job',
   },
+  JOB_NOT_RETRYABLE: {
+    status: 400,
+    retryable: false,
+    message: 'Only failed jobs can be retried; cancelled jobs cannot',
+  },
   JOB_ACTIVE: {
     status: 400,
     retryable: false,
