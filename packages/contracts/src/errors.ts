@@ -82,12 +82,63 @@ export const errorCatalogue = {
     retryable: false,
     message: 'YouTube downloads are not available: the download engine is not installed',
   },
+  // YouTube's refusals, one code for each thing a user can act on differently. None is
+  // retried: YouTube gives the same answer to the same video until its owner changes it.
+  YOUTUBE_VIDEO_UNAVAILABLE: {
+    status: 404,
+    retryable: false,
+    message: 'YouTube video unavailable: it was removed or does not exist',
+  },
+  YOUTUBE_SIGN_IN_REQUIRED: {
+    status: 403,
+    retryable: false,
+    message: 'YouTube video requires sign-in: it is age-restricted or for members only',
+  },
+  YOUTUBE_REGION_BLOCKED: {
+    status: 451,
+    retryable: false,
+    message: 'YouTube video is not available in the region of this service',
+  },
+  YOUTUBE_LIVE_NOT_FINISHED: {
+    status: 409,
+    retryable: false,
+    message: 'YouTube live stream has not ended: import it once the broadcast is over',
+  },
+  YOUTUBE_VIDEO_TOO_LONG: {
+    status: 413,
+    retryable: false,
+    message: 'YouTube video exceeds the length or size limit for imports',
+  },
+  // Retried with the stage's backoff: YouTube lifts the limit after a while.
+  YOUTUBE_RATE_LIMITED: {
+    status: 503,
+    retryable: true,
+    message: 'YouTube rate limit exceeded: too many downloads from this service, try again later',
+  },
+  // The message says what to do; the detail names the engine's version and age.
+  DOWNLOAD_ENGINE_OUTDATED: {
+    status: 502,
+    retryable: false,
+    message: 'YouTube download failed: the download engine is too old for YouTube today',
+  },
   TRANSCRIPTION_FAILED: {
     status: 500,
     retryable: false,
     message: 'Transcription failed: audio quality too poor for transcription',
   },
   SUMMARY_FAILED: { status: 500, retryable: false, message: 'Summary generation failed' },
+  // The two PROVIDER_ codes are for any OpenAI-compatible speech or chat provider. Both need
+  // an operator (a new key, a smaller token budget, another model), so no retry helps.
+  PROVIDER_AUTH_FAILED: {
+    status: 502,
+    retryable: false,
+    message: 'Processing failed: the AI provider refused its credentials',
+  },
+  PROVIDER_REQUEST_REJECTED: {
+    status: 502,
+    retryable: false,
+    message: 'Processing failed: the AI provider rejected the request',
+  },
   RATE_LIMITED: { status: 429, retryable: true, message: 'Too many concurrent jobs' },
   NETWORK_TIMEOUT: {
     status: 504,

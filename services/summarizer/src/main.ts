@@ -1,18 +1,14 @@
 import { SummarizeCommand } from '@tella/contracts'
-import { exitOnSignals, loadWorkerSettings, MediaObjects, runWorkerService } from '@tella/platform'
+import { exitOnSignals, MediaObjects, runWorkerService } from '@tella/platform'
 import { pino } from 'pino'
-import Type from 'typebox'
-import { createExtractiveEngine } from './engines/extractive.ts'
+import { createSummaryEngine, describeEngine } from './engines/select-engine.ts'
+import { loadSummarizerSettings } from './settings.ts'
 import { runSummarizeStage } from './summarize-stage.ts'
 
-const settings = loadWorkerSettings(
-  Type.Object({
-    LOG_LEVEL: Type.String({ default: 'info' }),
-    SUMMARY_MAX_SENTENCES: Type.Integer({ minimum: 1, maximum: 50, default: 5 }),
-  }),
-)
+const settings = loadSummarizerSettings()
 const logger = pino({ level: settings.LOG_LEVEL, base: { service: 'summarizer' } })
-const engine = createExtractiveEngine({ maxSentences: settings.SUMMARY_MAX_SENTENCES })
+const engine = createSummaryEngine(settings)
+logger.info(describeEngine(settings), 'summary engine ready')
 
 let media: MediaObjects | undefined
 const service = await runWorkerService({

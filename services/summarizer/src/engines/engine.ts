@@ -1,3 +1,5 @@
+import type { Logger } from 'pino'
+
 /**
  * The contract every summary engine meets, local or remote. The summarizer worker picks one
  * engine from configuration and never branches on which it got.
@@ -22,6 +24,10 @@ export interface Summary {
 export interface SummarizeOptions {
   /** Aborting ends the work and rejects with `CodedError('CANCELLED')`. */
   signal?: AbortSignal
+  /** The engine's own completion, 0..1, rising; engines that take one step may never call it. */
+  onProgress?: (fraction: number) => void
+  /** The job's logger, so retries and provider trouble are logged with its ids. */
+  logger?: Logger
 }
 
 /**
