@@ -13,6 +13,7 @@ import { EventConsumer } from './pipeline/event-consumer.ts'
 import { JobWrites } from './pipeline/job-writes.ts'
 import { MediaStore } from './pipeline/media-store.ts'
 import { OutboxRelay } from './pipeline/outbox-relay.ts'
+import { registerApiDocs } from './plugins/api-docs.ts'
 import { registerAuthentication, requireUser } from './plugins/authentication.ts'
 import { registerErrorHandling, sendFrameworkError } from './plugins/error-handler.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -56,6 +57,7 @@ export async function buildApp(
   })
 
   registerErrorHandling(app)
+  await registerApiDocs(app)
   await registerAuthentication(app, settings.JWT_SECRET)
   await app.register(fastifyMultipart, { throwFileSizeLimit: true })
 

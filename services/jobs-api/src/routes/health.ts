@@ -15,21 +15,28 @@ const probeTimeoutMs = 2_000
  * while Postgres or NATS is unreachable and the pod is taken out of the Service meanwhile.
  */
 export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, options) => {
-  app.get('/healthz', async () => ({ status: 'ok' }))
+  const operations = { security: [], tags: ['operations'] }
+  app.get('/healthz', { schema: { ...operations, summary: 'Liveness probe' } }, async () => ({
+    status: 'ok',
+  }))
 
-  app.get('/readyz', async (_request, reply) => {
-    const [database, nats] = await Promise.all([
-      withTimeout(sql`select 1`.execute(options.db)).then(
-        () => true,
-        () => false,
-      ),
-      Promise.resolve(options.natsReady()),
-    ])
-    const ready = database && nats
-    return reply
-      .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'unavailable', database, nats })
-  })
+  app.get(
+    '/readyz',
+    { schema: { ...operations, summary: 'Readiness: Postgres and NATS reachable' } },
+    async (_request, reply) => {
+      const [database, nats] = await Promise.all([
+        withTimeout(sql`select 1`.execute(options.db)).then(
+          () => true,
+          () => false,
+        ),
+        Promise.resolve(options.natsReady()),
+      ])
+      const ready = database && nats
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'unavailable', database, nats })
+    },
+  )
 }
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {

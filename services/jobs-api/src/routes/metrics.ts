@@ -76,7 +76,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, opt
     },
   })
 
-  app.get('/metrics', async (_request, reply) => {
+  const schema = { security: [], tags: ['operations'], summary: 'Prometheus metrics' }
+  app.get('/metrics', { schema }, async (_request, reply) => {
     const body = await registry.metrics()
     return reply.type(registry.contentType).send(body)
   })
