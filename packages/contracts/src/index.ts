@@ -1,3 +1,4 @@
+export * from './asyncapi.ts'
 export * from './errors.ts'
 export * from './http.ts'
 export * from './messages.ts'

@@ -79,7 +79,14 @@ export const DownloadCompleted = Type.Object({
   durationSec: Type.Number({ minimum: 0 }),
   fileSize: Type.Integer({ minimum: 0 }),
   mimeType: Type.String(),
+  /** The video's title (YOUTUBE); the note's title unless the user gave one. */
   title: Type.Optional(Type.String()),
+  /** The video's channel (YOUTUBE). */
+  channel: Type.Optional(Type.String()),
+  /** An https address of the video's thumbnail (YOUTUBE). */
+  thumbnailUrl: Type.Optional(Type.String()),
+  /** The day the video was published, `YYYY-MM-DD` (YOUTUBE). */
+  uploadDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
 })
 export type DownloadCompleted = Static<typeof DownloadCompleted>
 
