@@ -121,6 +121,22 @@ export const errorCatalogue = {
     retryable: false,
     message: 'YouTube download failed: the download engine is too old for YouTube today',
   },
+  YOUTUBE_URL_NOT_YOUTUBE: {
+    status: 400,
+    retryable: false,
+    message: 'Invalid or private YouTube URL: the link is not to YouTube',
+  },
+  YOUTUBE_URL_NO_VIDEO: {
+    status: 400,
+    retryable: false,
+    message:
+      'Invalid or private YouTube URL: the link names no single video (a playlist, channel or page)',
+  },
+  YOUTUBE_URL_BAD_VIDEO_ID: {
+    status: 400,
+    retryable: false,
+    message: 'Invalid or private YouTube URL: a video id is 11 letters, digits, - or _',
+  },
   TRANSCRIPTION_FAILED: {
     status: 500,
     retryable: false,

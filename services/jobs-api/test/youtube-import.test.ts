@@ -1,3 +1,4 @@
+import { errorCatalogue } from '@tella/contracts'
 import t from 'tap'
 import { expectError, isoDateTime, jobFields, newUser, seedCourse, startApi } from './support.ts'
 
@@ -78,39 +79,69 @@ for (const url of validLinks) {
 }
 
 const invalidLinks = [
-  ['a non-YouTube host', 'https://vimeo.com/76979871'],
-  ['a look-alike host', 'https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ'],
-  ['a host ending in youtube.com', 'https://notyoutube.com/watch?v=dQw4w9WgXcQ'],
+  ['a non-YouTube host', 'YOUTUBE_URL_NOT_YOUTUBE', 'https://vimeo.com/76979871'],
+  [
+    'a look-alike host',
+    'YOUTUBE_URL_NOT_YOUTUBE',
+    'https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ',
+  ],
+  [
+    'a host ending in youtube.com',
+    'YOUTUBE_URL_NOT_YOUTUBE',
+    'https://notyoutube.com/watch?v=dQw4w9WgXcQ',
+  ],
   [
     'a playlist without a video',
+    'YOUTUBE_URL_NO_VIDEO',
     'https://www.youtube.com/playlist?list=PLFgquLnL59alCl_2TQvOiD5Vg',
   ],
-  ['a channel handle', 'https://www.youtube.com/@veritasium'],
-  ['a channel id', 'https://www.youtube.com/channel/UCHnyfMqiRRG1u-2MsSQLbXA'],
-  ['the home page', 'https://www.youtube.com/'],
-  ['a watch link without v', 'https://www.youtube.com/watch?t=42'],
-  ['two v parameters', 'https://www.youtube.com/watch?v=dQw4w9WgXcQ&v=aaaaaaaaaaa'],
-  ['a 10-character id', 'https://www.youtube.com/watch?v=dQw4w9WgXc'],
-  ['a 12-character id', 'https://www.youtube.com/watch?v=dQw4w9WgXcQQ'],
-  ['an id with a forbidden character', 'https://youtu.be/dQw4w9WgX.Q'],
-  ['an empty string', ''],
-  ['blanks only', '   '],
-  ['words that are not a URL', 'my biology lecture'],
-  ['a scheme without a host', 'https://'],
-  ['a javascript: link', 'javascript:alert(1)//youtube.com/watch?v=dQw4w9WgXcQ'],
-  ['an ftp link', 'ftp://youtube.com/watch?v=dQw4w9WgXcQ'],
-  ['credentials in the link', 'https://ada:pw@www.youtube.com/watch?v=dQw4w9WgXcQ'],
-  ['a port in the link', 'https://www.youtube.com:8443/watch?v=dQw4w9WgXcQ'],
+  ['a channel handle', 'YOUTUBE_URL_NO_VIDEO', 'https://www.youtube.com/@veritasium'],
+  [
+    'a channel id',
+    'YOUTUBE_URL_NO_VIDEO',
+    'https://www.youtube.com/channel/UCHnyfMqiRRG1u-2MsSQLbXA',
+  ],
+  ['the home page', 'YOUTUBE_URL_NO_VIDEO', 'https://www.youtube.com/'],
+  ['a watch link without v', 'YOUTUBE_URL_NO_VIDEO', 'https://www.youtube.com/watch?t=42'],
+  [
+    'two v parameters',
+    'YOUTUBE_URL_NO_VIDEO',
+    'https://www.youtube.com/watch?v=dQw4w9WgXcQ&v=aaaaaaaaaaa',
+  ],
+  ['a 10-character id', 'YOUTUBE_URL_BAD_VIDEO_ID', 'https://www.youtube.com/watch?v=dQw4w9WgXc'],
+  ['a 12-character id', 'YOUTUBE_URL_BAD_VIDEO_ID', 'https://www.youtube.com/watch?v=dQw4w9WgXcQQ'],
+  ['an id with a forbidden character', 'YOUTUBE_URL_BAD_VIDEO_ID', 'https://youtu.be/dQw4w9WgX.Q'],
+  ['an empty string', 'YOUTUBE_URL_INVALID', ''],
+  ['blanks only', 'YOUTUBE_URL_INVALID', '   '],
+  ['words that are not a URL', 'YOUTUBE_URL_INVALID', 'my biology lecture'],
+  ['a scheme without a host', 'YOUTUBE_URL_INVALID', 'https://'],
+  [
+    'a javascript: link',
+    'YOUTUBE_URL_INVALID',
+    'javascript:alert(1)//youtube.com/watch?v=dQw4w9WgXcQ',
+  ],
+  ['an ftp link', 'YOUTUBE_URL_INVALID', 'ftp://youtube.com/watch?v=dQw4w9WgXcQ'],
+  [
+    'credentials in the link',
+    'YOUTUBE_URL_NOT_YOUTUBE',
+    'https://ada:pw@www.youtube.com/watch?v=dQw4w9WgXcQ',
+  ],
+  [
+    'a port in the link',
+    'YOUTUBE_URL_NOT_YOUTUBE',
+    'https://www.youtube.com:8443/watch?v=dQw4w9WgXcQ',
+  ],
   [
     'a link of 3000 characters',
+    'YOUTUBE_URL_INVALID',
     `https://www.youtube.com/watch?v=dQw4w9WgXcQ&x=${'a'.repeat(3000)}`,
   ],
 ] as const
-for (const [what, url] of invalidLinks) {
-  t.test(`${what} answers 400 YOUTUBE_URL_INVALID and creates no job`, async (t) => {
+for (const [what, code, url] of invalidLinks) {
+  t.test(`${what} answers 400 ${code} and creates no job`, async (t) => {
     const user = newUser()
     const answer = await importVideo(user, { url })
-    expectError(t, answer, 'YOUTUBE_URL_INVALID', 'Invalid or private YouTube URL')
+    expectError(t, answer, code, errorCatalogue[code].message)
     t.equal(await jobTotal(user), 0)
   })
 }

@@ -16,9 +16,15 @@ const watchHosts = new Set([
 const shortHosts = new Set(['youtu.be', 'www.youtu.be'])
 const idPathPrefixes = new Set(['shorts', 'live', 'embed', 'v', 'e'])
 
+export type YoutubeUrlRefusal =
+  | 'YOUTUBE_URL_INVALID'
+  | 'YOUTUBE_URL_NOT_YOUTUBE'
+  | 'YOUTUBE_URL_NO_VIDEO'
+  | 'YOUTUBE_URL_BAD_VIDEO_ID'
+
 export type YoutubeUrlResult =
   | { ok: true; videoId: string; canonicalUrl: string }
-  | { ok: false; reason: 'not-a-url' | 'not-youtube' | 'no-video' | 'bad-video-id' }
+  | { ok: false; code: YoutubeUrlRefusal }
 
 export function parseYoutubeUrl(input: string): YoutubeUrlResult {
   const trimmed = input.trim()
@@ -27,11 +33,12 @@ export function parseYoutubeUrl(input: string): YoutubeUrlResult {
   try {
     url = new URL(withScheme)
   } catch {
-    return { ok: false, reason: 'not-a-url' }
+    return { ok: false, code: 'YOUTUBE_URL_INVALID' }
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    return { ok: false, reason: 'not-a-url' }
-  if (url.username || url.password || url.port) return { ok: false, reason: 'not-youtube' }
+    return { ok: false, code: 'YOUTUBE_URL_INVALID' }
+  if (url.username || url.password || url.port)
+    return { ok: false, code: 'YOUTUBE_URL_NOT_YOUTUBE' }
 
   const host = url.hostname.toLowerCase().replace(/\.$/u, '')
   const segments = url.pathname.split('/').filter(Boolean)
@@ -41,11 +48,11 @@ export function parseYoutubeUrl(input: string): YoutubeUrlResult {
   } else if (watchHosts.has(host)) {
     candidate = videoIdFromWatchHost(url, segments)
   } else {
-    return { ok: false, reason: 'not-youtube' }
+    return { ok: false, code: 'YOUTUBE_URL_NOT_YOUTUBE' }
   }
 
-  if (!candidate) return { ok: false, reason: 'no-video' }
-  if (!videoIdPattern.test(candidate)) return { ok: false, reason: 'bad-video-id' }
+  if (!candidate) return { ok: false, code: 'YOUTUBE_URL_NO_VIDEO' }
+  if (!videoIdPattern.test(candidate)) return { ok: false, code: 'YOUTUBE_URL_BAD_VIDEO_ID' }
   return {
     ok: true,
     videoId: candidate,

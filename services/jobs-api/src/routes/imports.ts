@@ -100,7 +100,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
     },
     async (request, reply) => {
       const parsed = parseYoutubeUrl(request.body.url)
-      if (!parsed.ok) throw new CodedError('YOUTUBE_URL_INVALID', { detail: parsed.reason })
+      if (!parsed.ok) throw new CodedError(parsed.code)
       const courseId = request.body.courseId ?? null
       if (courseId) await writes.assertCourseOwned(request.userId, courseId)
 
