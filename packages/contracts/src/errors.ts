@@ -155,6 +155,11 @@ export const errorCatalogue = {
     retryable: false,
     message: 'Processing failed: the AI provider rejected the request',
   },
+  IDEMPOTENCY_KEY_INVALID: {
+    status: 400,
+    retryable: false,
+    message: 'Idempotency-Key must be 1 to 200 visible ASCII characters',
+  },
   RATE_LIMITED: { status: 429, retryable: true, message: 'Too many concurrent jobs' },
   NETWORK_TIMEOUT: {
     status: 504,

@@ -62,9 +62,11 @@ export class JobWrites {
    * Stores the job and queues its first command. The per-user advisory lock makes the
    * active-job limit exact under concurrent requests.
    */
-  async createImport(input: NewImport): Promise<Job> {
+  async createImport(input: NewImport): Promise<{ job: Job; created: boolean }> {
     return this.db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${input.userId}))`.execute(trx)
+      const existing = await this.findDuplicate(trx, input)
+      if (existing) return { job: await loadJob(trx, existing), created: false }
       if ((await this.countActive(trx, input.userId)) >= this.maxActiveJobsPerUser) {
         throw new CodedError('RATE_LIMITED')
       }
@@ -99,8 +101,45 @@ export class JobWrites {
       })
       const job = await loadJob(trx, input.jobId)
       await enqueueLifecycle(trx, 'created', job)
-      return job
+      return { job, created: true }
     })
+  }
+
+  /** Looks up an earlier import by idempotency key, without the user's lock (a pre-check). */
+  async findByIdempotencyKey(userId: string, key: string): Promise<Job | null> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst()
+    return row ? loadJob(this.db, row.id) : null
+  }
+
+  /**
+   * The job a repeated request should get back instead of a new one: the one created with the
+   * same idempotency key, or an active import of the same video by the same user. Runs under
+   * the user's lock, so two identical requests cannot both create.
+   */
+  private async findDuplicate(trx: Trx, input: NewImport): Promise<string | null> {
+    if (input.idempotencyKey) {
+      const byKey = await trx
+        .selectFrom('jobs')
+        .select('id')
+        .where('user_id', '=', input.userId)
+        .where('idempotency_key', '=', input.idempotencyKey)
+        .executeTakeFirst()
+      if (byKey) return byKey.id
+    }
+    if (input.source !== 'YOUTUBE' || !input.sourceUrl) return null
+    const sameVideo = await trx
+      .selectFrom('jobs')
+      .select('id')
+      .where('user_id', '=', input.userId)
+      .where('source_url', '=', input.sourceUrl)
+      .where('status', 'in', activeStatuses)
+      .executeTakeFirst()
+    return sameVideo?.id ?? null
   }
 
   /**

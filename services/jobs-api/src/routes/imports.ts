@@ -40,7 +40,11 @@ interface UploadParts {
   courseId: string | undefined
 }
 
-/** Starts import jobs from an uploaded recording or a YouTube link; both answer 202. */
+/**
+ * Starts import jobs from an uploaded recording or a YouTube link; both answer 202 with the
+ * new job, or 200 with the earlier job when the request repeats one: the same
+ * `Idempotency-Key`, or a video the user is already importing.
+ */
 export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (
   app,
   options,
@@ -51,20 +55,27 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
     '/api/imports/upload',
     {
       config: { failureMessage: 'Failed to import file', mediaTypeCode: 'NOT_MULTIPART' },
-      schema: { response: { 202: envelope(Job), ...errors } },
+      schema: { response: { 200: envelope(Job), 202: envelope(Job), ...errors } },
     },
     async (request, reply) => {
       if (!request.isMultipart()) throw new CodedError('NOT_MULTIPART')
+      const key = idempotencyKey(request)
+      const earlier = key ? await writes.findByIdempotencyKey(request.userId, key) : null
+      if (earlier) {
+        // A retried request: answer with the job it created; the repeated bytes are dropped.
+        await drain(request)
+        return reply.code(200).send({ success: true as const, data: earlier })
+      }
       await writes.assertBelowActiveLimit(request.userId)
 
       const jobId = newId('job')
       const uploadKey = objectKeys.upload(jobId)
-      let job: Job
+      let result: { job: Job; created: boolean }
       try {
         const parts = await streamParts(request, media, uploadKey, options.uploadMaxBytes)
         const courseId = parts.courseId?.trim() || null
         if (courseId) await writes.assertCourseOwned(request.userId, courseId)
-        job = await writes.createImport({
+        result = await writes.createImport({
           jobId,
           userId: request.userId,
           source: 'UPLOAD',
@@ -73,8 +84,9 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
           courseId,
           fileName: parts.fileName,
           sourceUrl: null,
-          idempotencyKey: null,
+          idempotencyKey: key,
         })
+        if (!result.created) await media.remove(uploadKey)
         request.log.info(
           { jobId, userId: request.userId, bytes: parts.size, source: 'UPLOAD' },
           'upload import created',
@@ -83,7 +95,8 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
         await media.remove(uploadKey).catch(() => undefined)
         throw error
       }
-      return reply.code(202).send({ success: true as const, data: job })
+      const { job, created } = result
+      return reply.code(created ? 202 : 200).send({ success: true as const, data: job })
     },
   )
 
@@ -96,7 +109,10 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
         bodyFieldCodes: { '/url': 'YOUTUBE_URL_INVALID' },
       },
       validatorCompiler: strictBodyValidator,
-      schema: { body: YoutubeImportBody, response: { 202: envelope(Job), ...errors } },
+      schema: {
+        body: YoutubeImportBody,
+        response: { 200: envelope(Job), 202: envelope(Job), ...errors },
+      },
     },
     async (request, reply) => {
       const parsed = parseYoutubeUrl(request.body.url)
@@ -105,7 +121,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
       if (courseId) await writes.assertCourseOwned(request.userId, courseId)
 
       const jobId = newId('job')
-      const job = await writes.createImport({
+      const { job, created } = await writes.createImport({
         jobId,
         userId: request.userId,
         source: 'YOUTUBE',
@@ -113,13 +129,13 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
         courseId,
         fileName: null,
         sourceUrl: parsed.canonicalUrl,
-        idempotencyKey: null,
+        idempotencyKey: idempotencyKey(request),
       })
       request.log.info(
-        { jobId, userId: request.userId, videoId: parsed.videoId, source: 'YOUTUBE' },
-        'youtube import created',
+        { jobId: job.id, userId: request.userId, videoId: parsed.videoId, created },
+        created ? 'youtube import created' : 'youtube import repeated: earlier job returned',
       )
-      return reply.code(202).send({ success: true as const, data: job })
+      return reply.code(created ? 202 : 200).send({ success: true as const, data: job })
     },
   )
 }
@@ -200,4 +216,23 @@ function asBodyError(error: unknown): unknown {
     message: `Invalid request body: ${detail}`,
     cause: error,
   })
+}
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/u
+
+/** The `Idempotency-Key` header: 1–200 visible ASCII characters, or none. */
+function idempotencyKey(request: FastifyRequest): string | null {
+  const header = request.headers['idempotency-key']
+  if (header === undefined) return null
+  if (typeof header !== 'string' || !idempotencyKeyPattern.test(header.trim())) {
+    throw new CodedError('IDEMPOTENCY_KEY_INVALID')
+  }
+  return header.trim()
+}
+
+/** Reads and discards a request body, so the client can finish sending it. */
+async function drain(request: FastifyRequest): Promise<void> {
+  for await (const _chunk of request.raw) {
+    // discarded
+  }
 }
