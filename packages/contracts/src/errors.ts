@@ -20,6 +20,29 @@ export const errorCatalogue = {
   NOTE_NOT_FOUND: { status: 404, retryable: false, message: 'Note not found' },
   COURSE_NOT_FOUND: { status: 404, retryable: false, message: 'Course not found' },
   ROUTE_NOT_FOUND: { status: 404, retryable: false, message: 'Route not found' },
+  // Field codes of the Notes and Courses APIs, so a form can mark the field that is wrong.
+  NOTE_TITLE_INVALID: {
+    status: 400,
+    retryable: false,
+    message: 'Note title must have 1 to 200 characters that are not all blank',
+  },
+  COURSE_NAME_INVALID: {
+    status: 400,
+    retryable: false,
+    message: 'Course name must have 1 to 100 characters that are not all blank',
+  },
+  COURSE_COLOR_INVALID: {
+    status: 400,
+    retryable: false,
+    message:
+      'Course color must be red, orange, yellow, green, teal, blue, indigo, purple, pink, ' +
+      'gray or a #rrggbb hex color',
+  },
+  COURSE_EMOJI_INVALID: {
+    status: 400,
+    retryable: false,
+    message: 'Course emoji must be exactly one emoji',
+  },
   JOB_NOT_CANCELLABLE: {
     status: 400,
     retryable: false,

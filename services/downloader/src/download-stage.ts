@@ -10,17 +10,15 @@ import {
 import type { MediaObjects, MediaTools, StageContext } from '@tella/platform'
 import { extractAudio } from './media/extract.ts'
 import { probeMedia } from './media/probe.ts'
-import { fetchYoutubeAudio } from './sources/youtube-ytdlp.ts'
+import type { VideoMetadata, YoutubeEngine } from './sources/youtube-engine.ts'
+import { fetchYoutubeAudio, refuseTooLong, type YoutubeLimits } from './sources/youtube-source.ts'
 
-type Result = Pick<
-  DownloadCompleted,
-  'audioKey' | 'durationSec' | 'fileSize' | 'mimeType' | 'title'
->
+type Result = Omit<DownloadCompleted, 'jobId' | 'attempt' | 'at' | 'kind' | 'stage'>
 
 export interface DownloadStageDeps {
   media: MediaObjects
   tools: MediaTools
-  ytDlpPath: string
+  youtube: { engine: YoutubeEngine; limits: YoutubeLimits }
 }
 
 /**
@@ -40,6 +38,10 @@ export async function runDownloadStage(
 
     const probe = await probeMedia(source.path, { ffprobe: deps.tools.ffprobe, signal })
     if (!probe.hasAudio) throw new CodedError('NO_AUDIO_TRACK')
+    // A finished broadcast may state no duration up front; then the file's own is checked.
+    if (source.video?.durationSec === null && probe.declaredDurationSec !== null) {
+      refuseTooLong(probe.declaredDurationSec, deps.youtube.limits)
+    }
     logger.info(
       { format: probe.formatName, codec: probe.audioCodec, bytes: probe.sizeBytes },
       'source probed',
@@ -61,7 +63,7 @@ export async function runDownloadStage(
       durationSec: Math.round(audio.durationSec * 1000) / 1000,
       fileSize: probe.sizeBytes,
       mimeType: probe.mimeType,
-      ...(source.title ? { title: source.title } : {}),
+      ...(source.video ? videoFields(source.video) : {}),
     }
   } finally {
     await rm(workDir, { recursive: true, force: true })
@@ -72,7 +74,7 @@ async function fetchSource(
   context: StageContext<DownloadCommand>,
   deps: DownloadStageDeps,
   workDir: string,
-): Promise<{ path: string; title?: string }> {
+): Promise<{ path: string; video?: VideoMetadata }> {
   const { command, signal } = context
   if (command.source === 'UPLOAD') {
     if (!command.uploadKey) throw new CodedError('INVALID_COMMAND', { detail: 'no uploadKey' })
@@ -82,8 +84,18 @@ async function fetchSource(
   }
   if (!command.url) throw new CodedError('INVALID_COMMAND', { detail: 'no url' })
   return fetchYoutubeAudio(command.url, workDir, {
-    ytDlpPath: deps.ytDlpPath,
+    ...deps.youtube,
     signal,
+    logger: context.logger,
     onProgress: (fraction) => context.reportProgress(fraction * 0.4),
   })
+}
+
+/** What the note and the job learn from the video; absent fields stay absent. */
+function videoFields(video: VideoMetadata): Partial<Result> {
+  const fields: Partial<Result> = { title: video.title }
+  if (video.channel) fields.channel = video.channel
+  if (video.thumbnailUrl) fields.thumbnailUrl = video.thumbnailUrl
+  if (video.uploadDate) fields.uploadDate = video.uploadDate
+  return fields
 }

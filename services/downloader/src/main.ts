@@ -9,16 +9,43 @@ import {
 import { pino } from 'pino'
 import Type from 'typebox'
 import { runDownloadStage } from './download-stage.ts'
+import { YtDlpEngine } from './sources/ytdlp-engine.ts'
 
 const settings = loadWorkerSettings(
   Type.Object({
     LOG_LEVEL: Type.String({ default: 'info' }),
-    YTDLP_PATH: Type.String({ default: 'yt-dlp' }),
+    /** A path, or a name looked up on the PATH. */
+    YTDLP_PATH: Type.String({ minLength: 1, default: 'yt-dlp' }),
+    /** One attempt's whole YouTube fetch, metadata and download; then yt-dlp is killed. */
+    YOUTUBE_TIMEOUT_MS: Type.Integer({ minimum: 1_000, default: 30 * 60_000 }),
+    /** yt-dlp's `--socket-timeout`: a connection silent this long counts as a network failure. */
+    YOUTUBE_SOCKET_TIMEOUT_SEC: Type.Integer({ minimum: 1, maximum: 600, default: 30 }),
+    YOUTUBE_MAX_DURATION_SEC: Type.Integer({ minimum: 1, default: 4 * 3600 }),
+    YOUTUBE_MAX_BYTES: Type.Integer({ minimum: 1, default: 1024 ** 3 }),
   }),
 )
 const logger = pino({ level: settings.LOG_LEVEL, base: { service: 'downloader' } })
 const tools = resolveMediaTools()
 logger.info(tools, 'media tools resolved')
+
+const engine = new YtDlpEngine({
+  executable: settings.YTDLP_PATH,
+  socketTimeoutSec: settings.YOUTUBE_SOCKET_TIMEOUT_SEC,
+  ffmpegPath: tools.ffmpeg,
+})
+const youtube = {
+  engine,
+  limits: {
+    maxDurationSec: settings.YOUTUBE_MAX_DURATION_SEC,
+    maxBytes: settings.YOUTUBE_MAX_BYTES,
+    timeoutMs: settings.YOUTUBE_TIMEOUT_MS,
+  },
+}
+// Uploads need no yt-dlp, so a missing one is a warning here and a coded failure per job.
+engine.version(AbortSignal.timeout(10_000)).then(
+  (version) => logger.info({ engine: engine.name, version }, 'youtube engine found'),
+  (error: unknown) => logger.warn({ err: error }, 'youtube engine unavailable'),
+)
 
 let media: MediaObjects | undefined
 const service = await runWorkerService({
@@ -28,7 +55,7 @@ const service = await runWorkerService({
   settings,
   async handle(context, nc) {
     media ??= await MediaObjects.open(nc)
-    return runDownloadStage(context, { media, tools, ytDlpPath: settings.YTDLP_PATH })
+    return runDownloadStage(context, { media, tools, youtube })
   },
 })
 exitOnSignals(service, logger)

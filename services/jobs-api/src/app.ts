@@ -5,10 +5,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { type Logger, pino } from 'pino'
 import { Registry } from 'prom-client'
 import type { JobsApiSettings } from './config.ts'
+import { CourseStore } from './courses/course-store.ts'
 import { createDatabase, migrateToLatest } from './db/database.ts'
 import { JobFeed } from './jobs/job-feed.ts'
 import { JobQueries } from './jobs/job-queries.ts'
 import { NoteQueries } from './notes/note-queries.ts'
+import { NoteWrites } from './notes/note-writes.ts'
 import { EventConsumer } from './pipeline/event-consumer.ts'
 import { JobWrites } from './pipeline/job-writes.ts'
 import { MediaStore } from './pipeline/media-store.ts'
@@ -16,12 +18,14 @@ import { OutboxRelay } from './pipeline/outbox-relay.ts'
 import { registerApiDocs } from './plugins/api-docs.ts'
 import { registerAuthentication, requireUser } from './plugins/authentication.ts'
 import { registerErrorHandling, sendFrameworkError } from './plugins/error-handler.ts'
+import { courseRoutes } from './routes/courses.ts'
 import { healthRoutes } from './routes/health.ts'
 import { importRoutes } from './routes/imports.ts'
 import { jobEventRoutes } from './routes/job-events.ts'
 import { jobRetryRoutes } from './routes/job-retry.ts'
 import { jobRoutes } from './routes/jobs.ts'
 import { metricsRoutes } from './routes/metrics.ts'
+import { noteEditRoutes } from './routes/note-edits.ts'
 import { noteRoutes } from './routes/notes.ts'
 
 /** Tokens never reach the logs. */
@@ -88,6 +92,8 @@ export async function buildApp(
     await api.register(jobRoutes, { queries: new JobQueries(db), writes })
     await api.register(importRoutes, { writes, media, uploadMaxBytes: settings.UPLOAD_MAX_BYTES })
     await api.register(noteRoutes, { notes: new NoteQueries(db) })
+    await api.register(noteEditRoutes, { writes: new NoteWrites(db) })
+    await api.register(courseRoutes, { courses: new CourseStore(db) })
     await api.register(jobRetryRoutes, { writes })
     await api.register(jobEventRoutes, { feed: new JobFeed(db), pollMs: settings.SSE_POLL_MS })
   })

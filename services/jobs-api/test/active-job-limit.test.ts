@@ -12,11 +12,16 @@ function uploadForm() {
 }
 const upload = (user: string) =>
   api.request('POST', '/api/imports/upload', { as: user, payload: uploadForm() })
-const importVideo = (user: string) =>
-  api.request('POST', '/api/imports/youtube', {
+let videoCounter = 0
+/** A different video each time: repeating one the user is importing returns that job. */
+const importVideo = (user: string) => {
+  videoCounter += 1
+  const videoId = `video${String(videoCounter).padStart(6, '0')}`
+  return api.request('POST', '/api/imports/youtube', {
     as: user,
-    payload: { url: 'https://youtu.be/dQw4w9WgXcQ' },
+    payload: { url: `https://youtu.be/${videoId}` },
   })
+}
 const activeCount = async (user: string) => {
   const query = (status: string) => api.request('GET', `/api/jobs?status=${status}`, { as: user })
   const [pending, running] = await Promise.all([query('PENDING'), query('IN_PROGRESS')])

@@ -18,6 +18,15 @@ const endpoints = [
   ['POST', '/api/imports/upload'],
   ['POST', '/api/imports/youtube'],
   ['GET', '/api/notes/note_abc123'],
+  ['GET', '/api/notes'],
+  ['PATCH', '/api/notes/note_abc123'],
+  ['DELETE', '/api/notes/note_abc123'],
+  ['GET', '/api/notes/note_abc123/transcript?format=srt'],
+  ['POST', '/api/courses'],
+  ['GET', '/api/courses'],
+  ['GET', '/api/courses/course_abc123'],
+  ['PATCH', '/api/courses/course_abc123'],
+  ['DELETE', '/api/courses/course_abc123'],
 ] as const
 
 t.test('every /api route without an Authorization header answers 401 AUTH_REQUIRED', async (t) => {

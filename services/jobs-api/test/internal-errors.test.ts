@@ -7,9 +7,9 @@ import { newId } from '../src/jobs/ids.ts'
 import { expectError, newUser, startApi } from './support.ts'
 
 /**
- * The reference's 500 answers. The object store and then the jobs and notes tables of the
- * private database disappear while the app runs, so requests fail inside the app, as in an
- * outage.
+ * The reference's 500 answers. The object store and then the jobs, notes and courses tables
+ * of the private database disappear while the app runs, so requests fail inside the app, as in
+ * an outage.
  */
 const api = await startApi()
 t.teardown(() => api.close())
@@ -20,7 +20,7 @@ function uploadForm() {
   return body
 }
 
-const failures: Array<[string, 'GET' | 'POST' | 'DELETE', string, unknown, string]> = [
+const failures: Array<[string, 'GET' | 'POST' | 'PATCH' | 'DELETE', string, unknown, string]> = [
   ['stats', 'GET', '/api/jobs/stats', undefined, 'Failed to fetch statistics'],
   ['the list', 'GET', '/api/jobs', undefined, 'Failed to fetch jobs'],
   ['one job', 'GET', `/api/jobs/${newId('job')}`, undefined, 'Failed to fetch job'],
@@ -35,6 +35,33 @@ const failures: Array<[string, 'GET' | 'POST' | 'DELETE', string, unknown, strin
   ],
   ['an upload', 'POST', '/api/imports/upload', 'form', 'Failed to import file'],
   ['a note', 'GET', `/api/notes/${newId('note')}`, undefined, 'Failed to fetch note'],
+  ['the notes', 'GET', '/api/notes', undefined, 'Failed to fetch notes'],
+  ['a note edit', 'PATCH', `/api/notes/${newId('note')}`, { title: 'x' }, 'Failed to update note'],
+  ['a note delete', 'DELETE', `/api/notes/${newId('note')}`, undefined, 'Failed to delete note'],
+  [
+    'a transcript export',
+    'GET',
+    `/api/notes/${newId('note')}/transcript?format=vtt`,
+    undefined,
+    'Failed to export transcript',
+  ],
+  ['a new course', 'POST', '/api/courses', { name: 'Biology' }, 'Failed to create course'],
+  ['the courses', 'GET', '/api/courses', undefined, 'Failed to fetch courses'],
+  ['a course', 'GET', `/api/courses/${newId('course')}`, undefined, 'Failed to fetch course'],
+  [
+    'a course edit',
+    'PATCH',
+    `/api/courses/${newId('course')}`,
+    { name: 'x' },
+    'Failed to update course',
+  ],
+  [
+    'a course delete',
+    'DELETE',
+    `/api/courses/${newId('course')}`,
+    undefined,
+    'Failed to delete course',
+  ],
 ]
 
 t.test('an upload the object store cannot take answers 500, not a client error', async (t) => {
@@ -52,9 +79,10 @@ t.test('an upload the object store cannot take answers 500, not a client error',
   t.equal(list.body.data.pagination.total, 0, 'no job was created')
 })
 
-t.test('with the jobs and notes tables gone', async (t) => {
+t.test('with the jobs, notes and courses tables gone', async (t) => {
   await sql`alter table jobs rename to jobs_unavailable`.execute(api.db)
   await sql`alter table notes rename to notes_unavailable`.execute(api.db)
+  await sql`alter table courses rename to courses_unavailable`.execute(api.db)
 
   for (const [what, method, url, payload, message] of failures) {
     t.test(`${what} failing inside answers 500 INTERNAL_ERROR "${message}"`, async (t) => {
@@ -63,7 +91,10 @@ t.test('with the jobs and notes tables gone', async (t) => {
         payload: payload === 'form' ? uploadForm() : payload,
       })
       expectError(t, answer, 'INTERNAL_ERROR', message)
-      t.notMatch(JSON.stringify(answer.body), /jobs_unavailable|notes_unavailable|relation/u)
+      t.notMatch(
+        JSON.stringify(answer.body),
+        /jobs_unavailable|notes_unavailable|courses_unavailable|relation/u,
+      )
     })
   }
 })

@@ -90,3 +90,40 @@ export const unroutableJobIds = [
   ['a lone percent sign', 'job_%'],
   ['an escape of an invalid UTF-8 byte', 'job_%FF'],
 ] as const
+
+/** A note in lists and in the job shape's note, plus the documented addition `jobId`. */
+export const noteSummaryFields = [...noteInfoFields, 'jobId'].sort()
+
+/** The reference's course fields plus the documented timestamps. */
+export const courseFields = ['id', 'name', 'color', 'emoji', 'createdAt', 'updatedAt'].sort()
+
+/** Path segments that are not a course id; each stays one segment (url-encoded as needed). */
+export const malformedCourseIds = [
+  ['abc', 'abc'],
+  ['course_', 'course_'],
+  ['a note id', 'note_abc123'],
+  ['COURSE_abc', 'COURSE_abc'],
+  ['course_../x', encodeURIComponent('course_../x')],
+  ['course_ and 65 characters', `course_${'a'.repeat(65)}`],
+  ['course_ with a NUL byte', 'course_%00'],
+  ['course_ with a space', encodeURIComponent('course_a b')],
+  ['course_ and 500 characters', `course_${'a'.repeat(500)}`],
+  ['a truncated percent-escape', 'course_%E0%A4%A'],
+] as const
+
+/** The same for notes, routed and unroutable alike. */
+export const malformedNoteIds = [
+  ['abc', 'abc'],
+  ['note_', 'note_'],
+  ['a job id', 'job_abc123'],
+  ['note_../x', encodeURIComponent('note_../x')],
+  ['note_ and 65 characters', `note_${'a'.repeat(65)}`],
+  ['note_ with a NUL byte', 'note_%00'],
+  ['note_ and 500 characters', `note_${'a'.repeat(500)}`],
+  ['a truncated percent-escape', 'note_%E0%A4%A'],
+] as const
+
+/** A JSON body as sent by a client: the text and its Content-Type. */
+export function json(value: unknown) {
+  return { payload: JSON.stringify(value), headers: { 'content-type': 'application/json' } }
+}

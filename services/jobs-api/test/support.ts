@@ -28,7 +28,7 @@ export interface Api {
   close(): Promise<void>
 }
 
-type Method = 'GET' | 'POST' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 
 export interface RequestOptions {
   /** The caller's user id; a valid token for it is sent. Omit to send no credentials. */
@@ -40,6 +40,7 @@ export interface RequestOptions {
 export interface Answer {
   status: number
   contentType: string
+  headers: Record<string, string | string[] | number | undefined>
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
   body: any
 }
@@ -104,7 +105,7 @@ async function send(
   })
   const contentType = String(response.headers['content-type'] ?? '')
   const body = contentType.startsWith('application/json') ? response.json() : response.body
-  return { status: response.statusCode, contentType, body }
+  return { status: response.statusCode, contentType, headers: response.headers, body }
 }
 
 /** A user id no other test uses. */
@@ -195,12 +196,22 @@ export interface NoteSeed {
   courseId?: string | null
   title?: string
   createdAt?: Date
+  updatedAt?: Date
+  /** Replaces the default two-segment transcript. */
+  transcript?: { text: string; segments: Array<{ start: number; end: number; text: string }> }
 }
 
 /** A finished note with a two-segment transcript; linked to `jobId` both ways when given. */
 export async function seedNote(db: Kysely<Database>, seed: NoteSeed): Promise<string> {
   const id = newId('note')
   const createdAt = seed.createdAt ?? new Date('2024-01-15T10:03:45.000Z')
+  const transcript = seed.transcript ?? {
+    text: 'Cells divide. They divide again.',
+    segments: [
+      { start: 0, end: 1.5, text: 'Cells divide.' },
+      { start: 1.5, end: 3.25, text: 'They divide again.' },
+    ],
+  }
   await db
     .insertInto('notes')
     .values({
@@ -215,15 +226,12 @@ export async function seedNote(db: Kysely<Database>, seed: NoteSeed): Promise<st
       mime_type: 'video/mp4',
       summary: 'This lecture covers cell division processes including mitosis and meiosis.',
       key_points: JSON.stringify(['Mitosis makes two cells', 'Meiosis makes four']),
-      transcript_text: 'Cells divide. They divide again.',
-      transcript_segments: JSON.stringify([
-        { start: 0, end: 1.5, text: 'Cells divide.' },
-        { start: 1.5, end: 3.25, text: 'They divide again.' },
-      ]),
-      transcript_empty: false,
+      transcript_text: transcript.text,
+      transcript_segments: JSON.stringify(transcript.segments),
+      transcript_empty: transcript.text.trim() === '',
       date: '2024-01-15',
       created_at: createdAt,
-      updated_at: createdAt,
+      updated_at: seed.updatedAt ?? createdAt,
     })
     .execute()
   if (seed.jobId) {

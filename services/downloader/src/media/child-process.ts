@@ -19,8 +19,15 @@ export interface RunToolOptions {
   signal?: AbortSignal | undefined
   /** Called for every complete stdout line; if it throws, the tool is stopped with that error. */
   onStdoutLine?: ((line: string) => void) | undefined
-  /** Keep stdout (its first million characters) in the result. */
+  /** Keep stdout (its first million characters, or `maxStdoutChars`) in the result. */
   collectStdout?: boolean | undefined
+  maxStdoutChars?: number | undefined
+  /**
+   * Run the tool in a process group of its own and stop the whole group. For tools that start
+   * helpers of their own (yt-dlp runs ffmpeg and a JavaScript runtime): a helper holding the
+   * output pipe would otherwise outlive the tool and keep the call from settling.
+   */
+  processGroup?: boolean | undefined
 }
 
 export interface ToolResult {
@@ -48,7 +55,23 @@ export function runTool(
   if (signal?.aborted) return Promise.reject(cancelled(command, signal))
 
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true })
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      detached: options.processGroup === true,
+    })
+    const maxStdout = options.maxStdoutChars ?? MAX_STDOUT_CHARS
+    const signalTool = (name: NodeJS.Signals): void => {
+      if (options.processGroup && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, name)
+          return
+        } catch {
+          // The group is gone already; the tool itself may still be reaped below.
+        }
+      }
+      child.kill(name)
+    }
     let stopped = false
     let stopReason: unknown
     let killTimer: NodeJS.Timeout | undefined
@@ -61,8 +84,8 @@ export function runTool(
       if (stopped) return
       stopped = true
       stopReason = reason
-      child.kill('SIGTERM')
-      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS)
+      signalTool('SIGTERM')
+      killTimer = setTimeout(() => signalTool('SIGKILL'), KILL_GRACE_MS)
     }
     const onAbort = (): void => stop(cancelled(command, signal))
     signal?.addEventListener('abort', onAbort, { once: true })
@@ -70,7 +93,7 @@ export function runTool(
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (chunk: string) => {
       if (options.collectStdout) {
-        stdoutTruncated ||= stdout.length + chunk.length > MAX_STDOUT_CHARS
+        stdoutTruncated ||= stdout.length + chunk.length > maxStdout
         if (!stdoutTruncated) stdout += chunk
       }
       if (options.onStdoutLine === undefined || stopped) return
@@ -100,6 +123,8 @@ export function runTool(
     child.once('close', (exitCode, exitSignal) => {
       clearTimeout(killTimer)
       signal?.removeEventListener('abort', onAbort)
+      // A helper that ignored SIGTERM but let go of the pipes would otherwise live on.
+      if (stopped && options.processGroup) signalTool('SIGKILL')
       if (!stopped && pendingLine !== '') {
         try {
           options.onStdoutLine?.(pendingLine.trimEnd())

@@ -1,6 +1,9 @@
 import { Kysely, type MigrationProvider, Migrator, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import * as initial from './migrations/0001-initial.ts'
+import * as notesAndCourses from './migrations/0002-notes-and-courses.ts'
+import * as jobCounts from './migrations/0003-job-counts.ts'
+import * as sourceMetadata from './migrations/0005-source-metadata.ts'
 import type { Database } from './schema.ts'
 
 // int8 columns (file sizes, outbox ids) fit in a double for every size we accept.
@@ -8,7 +11,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
 
 const migrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001-initial': initial }
+    return {
+      '0001-initial': initial,
+      '0002-notes-and-courses': notesAndCourses,
+      '0003-job-counts': jobCounts,
+      '0005-source-metadata': sourceMetadata,
+    }
   },
 }
 

@@ -47,6 +47,10 @@ export interface JobsTable {
   /** Transcript between the transcribe and note stages; cleared once the note has it. */
   transcript: ColumnType<unknown, string | null | undefined, string | null> | null
   idempotency_key: string | null
+  /** The user named the import; the source's own title must not replace it. */
+  title_from_user: ColumnType<boolean, boolean | undefined, boolean>
+  /** YYYY-MM-DD the source gives (a video's upload date); the note's date when present. */
+  source_date: string | null
   created_at: Timestamp
   updated_at: Timestamp
   completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>

@@ -1,6 +1,7 @@
 import type { Job, JobStats, ListJobsQuery } from '@tella/contracts'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely, OrderByItemBuilder } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { JobCounts } from './job-counts.ts'
 import { iso, selectJobViews, toJob } from './job-view.ts'
 
 const sortColumns = {
@@ -13,7 +14,11 @@ const recentJobsShown = 5
 
 /** The read side of the Jobs API. Every query is scoped to one user. */
 export class JobQueries {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly counts: JobCounts
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.counts = new JobCounts(db)
+  }
 
   async findJob(userId: string, jobId: string): Promise<Job | null> {
     const row = await selectJobViews(this.db)
@@ -29,41 +34,34 @@ export class JobQueries {
     if (query.source) filtered = filtered.where('j.source', '=', query.source)
 
     const column = sortColumns[query.sortBy]
+    // Jobs that never completed sort after the rest in either direction. Only completed_at
+    // can be null: saying NULLS LAST of the other two would keep Postgres from walking their
+    // indexes backwards, and make it sort all of the user's jobs for every page.
+    const order = (builder: OrderByItemBuilder) => {
+      const ordered = query.sortOrder === 'asc' ? builder.asc() : builder.desc()
+      return query.sortBy === 'completedAt' ? ordered.nullsLast() : ordered
+    }
     const ids = filtered
       .select('j.id')
-      // Jobs that never completed sort after the rest in either direction.
-      .orderBy(column, (order) =>
-        (query.sortOrder === 'asc' ? order.asc() : order.desc()).nullsLast(),
-      )
+      .orderBy(column, order)
       .orderBy('j.id', query.sortOrder)
       .limit(query.limit)
       .offset(query.offset)
 
-    const [rows, count] = await Promise.all([
+    const [rows, total] = await Promise.all([
       selectJobViews(this.db)
         .innerJoin(ids.as('page'), 'page.id', 'j.id')
-        .orderBy(column, (order) =>
-          (query.sortOrder === 'asc' ? order.asc() : order.desc()).nullsLast(),
-        )
+        .orderBy(column, order)
         .orderBy('j.id', query.sortOrder)
         .execute(),
-      filtered.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+      this.counts.total(userId, query),
     ])
-    return { jobs: rows.map(toJob), total: Number(count.total) }
+    return { jobs: rows.map(toJob), total }
   }
 
   async stats(userId: string): Promise<JobStats> {
     const [counts, recent] = await Promise.all([
-      this.db
-        .selectFrom('jobs')
-        .where('user_id', '=', userId)
-        .select([
-          sql<string>`count(*) filter (where status = 'PENDING')`.as('pending'),
-          sql<string>`count(*) filter (where status = 'IN_PROGRESS')`.as('in_progress'),
-          sql<string>`count(*) filter (where status = 'COMPLETED')`.as('completed'),
-          sql<string>`count(*) filter (where status = 'FAILED')`.as('failed'),
-        ])
-        .executeTakeFirstOrThrow(),
+      this.counts.byStatus(userId),
       this.db
         .selectFrom('jobs')
         .where('user_id', '=', userId)
@@ -74,10 +72,10 @@ export class JobQueries {
         .execute(),
     ])
 
-    const pending = Number(counts.pending)
-    const inProgress = Number(counts.in_progress)
-    const completed = Number(counts.completed)
-    const failed = Number(counts.failed)
+    const pending = counts.PENDING
+    const inProgress = counts.IN_PROGRESS
+    const completed = counts.COMPLETED
+    const failed = counts.FAILED
     const total = pending + inProgress + completed + failed
     return {
       total,

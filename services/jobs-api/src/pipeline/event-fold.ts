@@ -100,7 +100,7 @@ async function applyFailure(trx: Trx, job: JobRow, event: StageFailed) {
 
 async function completeDownload(trx: Trx, job: JobRow, event: DownloadCompleted) {
   const attempt = job.attempt + 1
-  const titleFromSource = job.source === 'YOUTUBE' && event.title && !job.file_name
+  const titleFromSource = job.source === 'YOUTUBE' && event.title && !job.title_from_user
   const noteTitle = titleFromSource ? (event.title as string) : job.note_title
   await trx
     .updateTable('jobs')
@@ -111,6 +111,7 @@ async function completeDownload(trx: Trx, job: JobRow, event: DownloadCompleted)
       progress: Math.max(job.progress, stageProgressRange.transcribe.from),
       duration_sec: event.durationSec,
       file_size: event.fileSize,
+      source_date: event.uploadDate ?? null,
       mime_type: event.mimeType,
       note_title: noteTitle,
       ...(titleFromSource ? { title: `Processing: ${noteTitle}` } : {}),
@@ -172,7 +173,9 @@ async function completeWithNote(trx: Trx, job: JobRow, event: SummarizeCompleted
       transcript_text: transcript.text,
       transcript_segments: JSON.stringify(transcript.segments),
       transcript_empty: empty,
-      date: sql<string>`to_char(${job.created_at}::timestamptz at time zone 'UTC', 'YYYY-MM-DD')`,
+      date:
+        job.source_date ??
+        sql<string>`to_char(${job.created_at}::timestamptz at time zone 'UTC', 'YYYY-MM-DD')`,
     })
     .execute()
   await trx

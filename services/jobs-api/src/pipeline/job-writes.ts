@@ -27,6 +27,8 @@ export interface NewImport {
   noteTitle: string
   /** What the job shows while it runs, e.g. the uploaded file's name as the reference does. */
   jobTitle?: string
+  /** The user typed the title: a source's own title (a video's) must not replace it. */
+  titleFromUser?: boolean
   courseId: string | null
   fileName: string | null
   sourceUrl: string | null
@@ -87,6 +89,7 @@ export class JobWrites {
           file_name: input.fileName,
           source_url: input.sourceUrl,
           idempotency_key: input.idempotencyKey,
+          title_from_user: input.titleFromUser ?? false,
         })
         .execute()
 

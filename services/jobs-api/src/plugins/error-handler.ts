@@ -79,6 +79,7 @@ export function sendFrameworkError(
 const malformedPathCodes: Array<[string, ErrorCode]> = [
   ['/api/jobs/', 'INVALID_JOB_ID'],
   ['/api/notes/', 'INVALID_NOTE_ID'],
+  ['/api/courses/', 'INVALID_COURSE_ID'],
 ]
 
 export function sendError(reply: FastifyReply, error: CodedError) {

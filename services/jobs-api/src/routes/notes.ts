@@ -1,34 +1,57 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CodedError, ErrorBody, envelope, NoteDetail } from '@tella/contracts'
-import Type from 'typebox'
+import {
+  CodedError,
+  ErrorBody,
+  envelope,
+  ListNotesQuery,
+  NoteDetail,
+  NoteList,
+} from '@tella/contracts'
 import type { NoteQueries } from '../notes/note-queries.ts'
+import { NoteIdParams } from './id-params.ts'
+import { noteTranscriptRoutes } from './note-transcript.ts'
+import { paginationOf } from './pagination.ts'
 
-const NoteIdParams = Type.Object({ id: Type.String({ pattern: '^note_[A-Za-z0-9]{1,64}$' }) })
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody }
 
-/** A finished note: title, course, summary, key points and the timed transcript. */
+/**
+ * Reading notes: the caller's notes page by page (optionally one course's), one note with its
+ * summary, key points and timed transcript, and the transcript as a file.
+ */
 export const noteRoutes: FastifyPluginAsyncTypebox<{ notes: NoteQueries }> = async (
   app,
   options,
 ) => {
+  const { notes } = options
+
+  app.get(
+    '/api/notes',
+    {
+      config: { failureMessage: 'Failed to fetch notes' },
+      schema: { querystring: ListNotesQuery, response: { 200: envelope(NoteList), ...errors } },
+    },
+    async (request) => {
+      const { query } = request
+      const page = await notes.listNotes(request.userId, query)
+      return {
+        success: true as const,
+        data: { notes: page.notes, pagination: paginationOf(query, page.notes.length, page.total) },
+      }
+    },
+  )
+
   app.get(
     '/api/notes/:id',
     {
       config: { failureMessage: 'Failed to fetch note', invalidIdCode: 'INVALID_NOTE_ID' },
-      schema: {
-        params: NoteIdParams,
-        response: {
-          200: envelope(NoteDetail),
-          400: ErrorBody,
-          401: ErrorBody,
-          404: ErrorBody,
-          500: ErrorBody,
-        },
-      },
+      schema: { params: NoteIdParams, response: { 200: envelope(NoteDetail), ...errors } },
     },
     async (request) => {
-      const note = await options.notes.findNote(request.userId, request.params.id)
+      const note = await notes.findNote(request.userId, request.params.id)
       if (!note) throw new CodedError('NOTE_NOT_FOUND')
       return { success: true as const, data: note }
     },
   )
+
+  await app.register(noteTranscriptRoutes, { notes })
 }

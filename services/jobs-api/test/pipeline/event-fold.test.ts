@@ -1,3 +1,4 @@
+import type { StageEvent } from '@tella/contracts'
 import t from 'tap'
 import { events, foldFixture } from './fold-fixture.ts'
 
@@ -127,5 +128,33 @@ t.test(
       }
     }
     t.equal(outcomes.cancelled + outcomes.completed, 20)
+  },
+)
+
+t.test(
+  'a title the user typed survives the video title; the upload date dates the note',
+  async (t) => {
+    const f = await foldFixture(t)
+    for (const titleFromUser of [true, false]) {
+      const jobId = `job_yt${titleFromUser ? 'typed' : 'none'}`
+      await f.writes.createImport({
+        jobId,
+        userId: 'user_fold',
+        source: 'YOUTUBE',
+        noteTitle: titleFromUser ? 'Biology 5' : 'YouTube video dQw4w9WgXcQ',
+        titleFromUser,
+        courseId: null,
+        fileName: null,
+        sourceUrl: `https://www.youtube.com/watch?v=dQw4w9WgXc${titleFromUser ? 'A' : 'B'}`,
+        idempotencyKey: null,
+      })
+      const downloaded = { ...events.downloaded(jobId), title: 'Cell Division' }
+      await f.fold({ ...downloaded, uploadDate: '2023-09-21' } as StageEvent)
+      await f.fold(events.transcribed(jobId))
+      await f.fold(events.summarized(jobId))
+      const [note] = await f.notesOf(jobId)
+      t.equal(note?.title, titleFromUser ? 'Biology 5' : 'Cell Division')
+      t.equal(note?.date, '2023-09-21')
+    }
   },
 )
