@@ -52,7 +52,7 @@ export function serviceProcess(name: ServiceName, env: Record<string, string>): 
         }
         return /"msg":"(worker ready|Server listening at[^"]*)"/u.test(logs)
       },
-      { timeoutMs: 30_000, what: `${name} to start` },
+      { timeoutMs: 60_000, what: `${name} to start` },
     )
   }
 

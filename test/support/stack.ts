@@ -48,12 +48,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     transcriber: serviceProcess('transcriber', workerEnv(1)),
     summarizer: serviceProcess('summarizer', workerEnv(2)),
   }
-  await services['jobs-api'].start()
-  await Promise.all([
-    services.downloader.start(),
-    services.transcriber.start(),
-    services.summarizer.start(),
-  ])
+  const stopAll = async () => {
+    await Promise.all(Object.values(services).map((service) => service.kill('SIGTERM')))
+    await nats.stop()
+    await database.drop()
+  }
+  try {
+    await services['jobs-api'].start()
+    await Promise.all([
+      services.downloader.start(),
+      services.transcriber.start(),
+      services.summarizer.start(),
+    ])
+  } catch (error) {
+    // A stack that failed to start must not leave servers, processes or a database behind.
+    await stopAll()
+    throw error
+  }
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -66,10 +77,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       transcriber: `http://127.0.0.1:${healthPorts[1]}`,
       summarizer: `http://127.0.0.1:${healthPorts[2]}`,
     },
-    async stop() {
-      await Promise.all(Object.values(services).map((service) => service.kill('SIGTERM')))
-      await nats.stop()
-      await database.drop()
-    },
+    stop: stopAll,
   }
 }
