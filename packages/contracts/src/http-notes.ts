@@ -12,7 +12,8 @@ export const courseIdPattern = '^course_[A-Za-z0-9]{1,64}$'
 
 /** The page size and start shared by every list. */
 export const PageLimit = Type.Integer({ minimum: 1, maximum: 100, default: 20 })
-export const PageOffset = Type.Integer({ minimum: 0, default: 0 })
+/** Bounded so that no offset overflows the database's integer types. */
+export const PageOffset = Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 })
 
 /** A note as lists show it: the reference's note information plus its job. */
 export const NoteSummary = Type.Object({

@@ -107,7 +107,7 @@ export const ListJobsQuery = Type.Object(
     status: Type.Optional(JobStatus),
     source: Type.Optional(JobSource),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
     sortBy: Type.Union(
       [Type.Literal('createdAt'), Type.Literal('updatedAt'), Type.Literal('completedAt')],
       { default: 'createdAt' },

@@ -32,6 +32,9 @@ export function titleFromFileName(fileName: string | null): string {
 /** A title the user typed: trimmed, single-spaced, bounded. Empty means none. */
 export function cleanTitle(raw: string | undefined): string | null {
   if (raw === undefined) return null
-  const title = raw.replace(/\s+/gu, ' ').trim().slice(0, maxTitleLength)
+  // Control characters (NUL included, which Postgres cannot store) become spaces.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
+  const visible = raw.replace(/[\u0000-\u001f\u007f]/gu, ' ')
+  const title = visible.replace(/\s+/gu, ' ').trim().slice(0, maxTitleLength)
   return title === '' ? null : title
 }

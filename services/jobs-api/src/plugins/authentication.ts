@@ -27,17 +27,23 @@ export async function registerAuthentication(app: FastifyInstance, secret: strin
 /** `onRequest` hook for every `/api` route. */
 export async function requireUser(request: FastifyRequest): Promise<void> {
   const header = request.headers.authorization
+  const match = header ? /^bearer\s+(\S+)\s*$/iu.exec(header) : null
   if (!header || !/^bearer\s+\S/iu.test(header)) throw new CodedError('AUTH_REQUIRED')
+  if (!match?.[1]) throw new CodedError('AUTH_INVALID')
 
   let claims: { sub?: unknown }
   try {
-    claims = await request.jwtVerify<{ sub?: unknown }>()
+    claims = request.server.jwt.verify<{ sub?: unknown }>(match[1])
   } catch (cause) {
     throw new CodedError('AUTH_INVALID', { cause })
   }
 
   const { sub } = claims
   if (typeof sub !== 'string' || sub.trim() === '' || sub.length > maxUserIdLength) {
+    throw new CodedError('AUTH_INVALID', { detail: 'the token has no usable sub claim' })
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+  if (/[\u0000-\u001f\u007f]/u.test(sub)) {
     throw new CodedError('AUTH_INVALID', { detail: 'the token has no usable sub claim' })
   }
   request.userId = sub
