@@ -1,19 +1,19 @@
 import { TranscribeCommand } from '@tella/contracts'
-import { exitOnSignals, loadWorkerSettings, MediaObjects, runWorkerService } from '@tella/platform'
+import { exitOnSignals, MediaObjects, resolveMediaTools, runWorkerService } from '@tella/platform'
 import { pino } from 'pino'
-import Type from 'typebox'
-import { createPocketsphinxEngine } from './engines/pocketsphinx.ts'
+import {
+  describeTranscriber,
+  loadTranscriberSettings,
+  transcriberFromSettings,
+} from './settings.ts'
 import { runTranscribeStage } from './transcribe-stage.ts'
 
-const settings = loadWorkerSettings(
-  Type.Object({
-    LOG_LEVEL: Type.String({ default: 'info' }),
-    /** The offline engine's binary; Debian's `pocketsphinx` package installs it. */
-    POCKETSPHINX_PATH: Type.String({ default: 'pocketsphinx_continuous' }),
-  }),
-)
+const settings = loadTranscriberSettings()
 const logger = pino({ level: settings.LOG_LEVEL, base: { service: 'transcriber' } })
-const engine = createPocketsphinxEngine({ binary: settings.POCKETSPHINX_PATH })
+// ffmpeg finds the pauses that long audio is cut at; a missing one stops the service here.
+const { ffmpeg } = resolveMediaTools()
+const transcriber = transcriberFromSettings(settings, ffmpeg)
+logger.info(describeTranscriber(settings), 'speech engine chosen')
 
 let media: MediaObjects | undefined
 const service = await runWorkerService({
@@ -23,7 +23,7 @@ const service = await runWorkerService({
   settings,
   async handle(context, nc) {
     media ??= await MediaObjects.open(nc)
-    return runTranscribeStage(context, media, engine)
+    return runTranscribeStage(context, media, transcriber)
   },
 })
 exitOnSignals(service, logger)

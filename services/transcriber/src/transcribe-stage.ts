@@ -8,19 +8,20 @@ import {
   type TranscriptDocument,
 } from '@tella/contracts'
 import type { MediaObjects, StageContext } from '@tella/platform'
-import type { SpeechEngine } from './engines/engine.ts'
+import type { LongAudioTranscriber } from './long-audio/chunked-transcriber.ts'
 
 type Result = Pick<TranscribeCompleted, 'transcriptKey' | 'segmentCount'>
 
 /**
- * The transcribe stage: fetch the normalised audio, run the speech engine, and store the
- * timed transcript beside the audio. The result event carries only the key, since a long
- * lecture's transcript outgrows a message.
+ * The transcribe stage: fetch the normalised audio, transcribe it chunk by chunk, and store
+ * the timed transcript beside the audio. The result event carries only the key, since a long
+ * lecture's transcript outgrows a message. A recording without speech gives an empty
+ * transcript, which jobs-api turns into a note flagged `transcript.empty`.
  */
 export async function runTranscribeStage(
   context: StageContext<TranscribeCommand>,
   media: MediaObjects,
-  engine: SpeechEngine,
+  transcriber: LongAudioTranscriber,
 ): Promise<Result> {
   const { command, signal } = context
   const workDir = await mkdtemp(path.join(tmpdir(), `tella-${command.jobId}-`))
@@ -29,17 +30,22 @@ export async function runTranscribeStage(
     await media.download(command.audioKey, wavPath, signal)
     context.reportProgress(0.02)
 
-    const transcript = await engine.transcribe(wavPath, {
+    const transcript = await transcriber.transcribe(wavPath, {
       signal,
       durationSec: command.durationSec,
       onProgress: (fraction) => context.reportProgress(0.02 + fraction * 0.96),
+      logger: context.logger,
     })
 
-    const document: TranscriptDocument = { ...transcript, engine: engine.name }
+    const document: TranscriptDocument = { ...transcript, engine: transcriber.name }
     const transcriptKey = objectKeys.transcript(command.jobId)
     await media.putJson(transcriptKey, document)
     context.logger.info(
-      { segments: transcript.segments.length, words: countWords(transcript.text) },
+      {
+        segments: transcript.segments.length,
+        words: countWords(transcript.text),
+        empty: transcript.segments.length === 0,
+      },
       'transcript stored',
     )
     return { transcriptKey, segmentCount: transcript.segments.length }

@@ -1,8 +1,9 @@
 import type { Job, JobStats, ListJobsQuery } from '@tella/contracts'
 import type { Kysely, OrderByItemBuilder } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { CompiledShapes } from './compiled-shapes.ts'
 import { JobCounts } from './job-counts.ts'
-import { iso, selectJobViews, toJob } from './job-view.ts'
+import { iso, type JobViewRow, selectJobViews, toJob } from './job-view.ts'
 
 const sortColumns = {
   createdAt: 'j.created_at',
@@ -15,45 +16,57 @@ const recentJobsShown = 5
 /** The read side of the Jobs API. Every query is scoped to one user. */
 export class JobQueries {
   private readonly counts: JobCounts
+  private readonly oneJob = new CompiledShapes<'userId' | 'jobId'>()
+  private readonly pages = new CompiledShapes<'userId' | 'limit' | 'offset'>()
 
   constructor(private readonly db: Kysely<Database>) {
     this.counts = new JobCounts(db)
   }
 
   async findJob(userId: string, jobId: string): Promise<Job | null> {
-    const row = await selectJobViews(this.db)
-      .where('j.id', '=', jobId)
-      .where('j.user_id', '=', userId)
-      .executeTakeFirst()
+    const query = this.oneJob.get('job', (mark) =>
+      selectJobViews(this.db)
+        .where('j.id', '=', mark<string>('jobId'))
+        .where('j.user_id', '=', mark<string>('userId'))
+        .compile(),
+    )
+    const { rows } = await this.db.executeQuery(this.oneJob.bind(query, { userId, jobId }))
+    const row = rows[0]
     return row ? toJob(row) : null
   }
 
   async listJobs(userId: string, query: ListJobsQuery): Promise<{ jobs: Job[]; total: number }> {
-    let filtered = this.db.selectFrom('jobs as j').where('j.user_id', '=', userId)
-    if (query.status) filtered = filtered.where('j.status', '=', query.status)
-    if (query.source) filtered = filtered.where('j.source', '=', query.source)
+    const { status, source, sortBy, sortOrder } = query
+    const page = this.pages.get(`list ${status} ${source} ${sortBy} ${sortOrder}`, (mark) => {
+      let filtered = this.db.selectFrom('jobs as j').where('j.user_id', '=', mark<string>('userId'))
+      // The filters' values are few and part of the shape, so each gets its own plan.
+      if (status) filtered = filtered.where('j.status', '=', status)
+      if (source) filtered = filtered.where('j.source', '=', source)
 
-    const column = sortColumns[query.sortBy]
-    // Jobs that never completed sort after the rest in either direction. Only completed_at
-    // can be null: saying NULLS LAST of the other two would keep Postgres from walking their
-    // indexes backwards, and make it sort all of the user's jobs for every page.
-    const order = (builder: OrderByItemBuilder) => {
-      const ordered = query.sortOrder === 'asc' ? builder.asc() : builder.desc()
-      return query.sortBy === 'completedAt' ? ordered.nullsLast() : ordered
-    }
-    const ids = filtered
-      .select('j.id')
-      .orderBy(column, order)
-      .orderBy('j.id', query.sortOrder)
-      .limit(query.limit)
-      .offset(query.offset)
-
-    const [rows, total] = await Promise.all([
-      selectJobViews(this.db)
+      const column = sortColumns[sortBy]
+      // Jobs that never completed sort after the rest in either direction. Only completed_at
+      // can be null: saying NULLS LAST of the other two would keep Postgres from walking
+      // their indexes backwards, and make it sort all of the user's jobs for every page.
+      const order = (builder: OrderByItemBuilder) => {
+        const ordered = sortOrder === 'asc' ? builder.asc() : builder.desc()
+        return sortBy === 'completedAt' ? ordered.nullsLast() : ordered
+      }
+      const ids = filtered
+        .select('j.id')
+        .orderBy(column, order)
+        .orderBy('j.id', sortOrder)
+        .limit(mark<number>('limit'))
+        .offset(mark<number>('offset'))
+      return selectJobViews(this.db)
         .innerJoin(ids.as('page'), 'page.id', 'j.id')
         .orderBy(column, order)
-        .orderBy('j.id', query.sortOrder)
-        .execute(),
+        .orderBy('j.id', sortOrder)
+        .compile()
+    })
+
+    const values = { userId, limit: query.limit, offset: query.offset }
+    const [{ rows }, total] = await Promise.all([
+      this.db.executeQuery<JobViewRow>(this.pages.bind(page, values)),
       this.counts.total(userId, query),
     ])
     return { jobs: rows.map(toJob), total }

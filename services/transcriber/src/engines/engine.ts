@@ -6,6 +6,8 @@
  * resample or probe.
  */
 
+import { CodedError } from '@tella/contracts'
+
 /** One stretch of speech. Times are seconds from the start of the audio, 3 decimals. */
 export interface TranscriptSegment {
   start: number
@@ -29,6 +31,28 @@ export interface TranscribeOptions {
   onProgress?: (fraction: number) => void
   /** Length of the audio when the caller knows it; engines estimate it otherwise. */
   durationSec?: number
+  /**
+   * Where the audio has sound, in seconds from its start, when the caller measured it.
+   * Engines whose server returns text without times spread the text over these stretches.
+   */
+  sound?: readonly { start: number; end: number }[]
+}
+
+/**
+ * A failure that may pass when the same audio is sent again: a rate limit, a server error, a
+ * timeout or a dropped connection. The code says what it was; `retryAfterMs` is the wait the
+ * server asked for, when it asked.
+ */
+export class TransientEngineError extends CodedError {
+  readonly retryAfterMs: number | undefined
+
+  constructor(
+    code: 'RATE_LIMITED' | 'NETWORK_TIMEOUT' | 'INTERNAL_ERROR',
+    options: { detail: string; retryAfterMs?: number | undefined },
+  ) {
+    super(code, { detail: options.detail })
+    this.retryAfterMs = options.retryAfterMs
+  }
 }
 
 /**

@@ -1,0 +1,88 @@
+import { availableParallelism } from 'node:os'
+import { ConfigError } from '@tella/platform'
+import t from 'tap'
+import {
+  describeTranscriber,
+  loadTranscriberSettings,
+  transcriberFromSettings,
+} from '../src/settings.ts'
+
+const key = 'sk-settings-test-key-0123456789'
+
+t.test('without settings the offline engine runs on every core', async (t) => {
+  const settings = loadTranscriberSettings({})
+
+  t.equal(settings.TRANSCRIBE_PROVIDER, 'pocketsphinx')
+  t.equal(settings.OPENAI_TRANSCRIBE_MODEL, 'whisper-1')
+  t.equal(settings.OPENAI_TRANSCRIBE_RESPONSE_FORMAT, 'verbose_json')
+  t.equal(transcriberFromSettings(settings, '/usr/bin/ffmpeg').name, 'pocketsphinx')
+  t.same(describeTranscriber(settings), {
+    provider: 'pocketsphinx',
+    maxChunkSec: 60,
+    concurrency: availableParallelism(),
+  })
+})
+
+t.test('the openai provider takes its own URL, key, model and limits', async (t) => {
+  const settings = loadTranscriberSettings({
+    TRANSCRIBE_PROVIDER: 'openai',
+    OPENAI_TRANSCRIBE_BASE_URL: 'http://127.0.0.1:8000/v1',
+    OPENAI_TRANSCRIBE_API_KEY: key,
+    OPENAI_TRANSCRIBE_MODEL: 'Systran/faster-whisper-small',
+    OPENAI_TRANSCRIBE_TIMEOUT_MS: '30000',
+    OPENAI_TRANSCRIBE_CONCURRENCY: '8',
+    OPENAI_TRANSCRIBE_MAX_CHUNK_BYTES: '10000000',
+  })
+
+  t.equal(settings.OPENAI_TRANSCRIBE_TIMEOUT_MS, 30_000, 'numbers are coerced')
+  const transcriber = transcriberFromSettings(settings, '/usr/bin/ffmpeg')
+  t.equal(transcriber.name, 'openai:Systran/faster-whisper-small')
+  const described = JSON.stringify(describeTranscriber(settings))
+  t.match(described, /faster-whisper-small/)
+  t.notMatch(described, key, 'the key is never part of what is logged')
+})
+
+t.test('credentials in the base URL are not logged either', async (t) => {
+  const settings = loadTranscriberSettings({
+    TRANSCRIBE_PROVIDER: 'openai',
+    OPENAI_TRANSCRIBE_BASE_URL: 'https://proxy-user:proxy-secret@gateway.example/v1',
+    OPENAI_TRANSCRIBE_API_KEY: key,
+  })
+
+  t.equal(describeTranscriber(settings).baseURL, 'https://gateway.example/v1')
+})
+
+t.test('the openai provider without a key is refused, naming the variable', async (t) => {
+  t.throws(() => loadTranscriberSettings({ TRANSCRIBE_PROVIDER: 'openai' }), {
+    name: 'ConfigError',
+    problems: ['OPENAI_TRANSCRIBE_API_KEY: is required when TRANSCRIBE_PROVIDER=openai'],
+  })
+})
+
+t.test('a base URL that is not http(s) is refused with the key problem', async (t) => {
+  const error = (() => {
+    try {
+      loadTranscriberSettings({
+        TRANSCRIBE_PROVIDER: 'openai',
+        OPENAI_TRANSCRIBE_BASE_URL: 'localhost:8000',
+      })
+    } catch (caught) {
+      return caught
+    }
+  })()
+
+  t.ok(error instanceof ConfigError)
+  t.match((error as ConfigError).problems, [/OPENAI_TRANSCRIBE_API_KEY/, /BASE_URL: must be/])
+})
+
+t.test('unknown providers and out-of-range numbers are refused by name', async (t) => {
+  t.throws(() => loadTranscriberSettings({ TRANSCRIBE_PROVIDER: 'whisper' }), {
+    message: /TRANSCRIBE_PROVIDER/,
+  })
+  t.throws(() => loadTranscriberSettings({ POCKETSPHINX_CHUNK_SEC: '1' }), {
+    message: /POCKETSPHINX_CHUNK_SEC/,
+  })
+  t.throws(() => loadTranscriberSettings({ OPENAI_TRANSCRIBE_RESPONSE_FORMAT: 'srt' }), {
+    message: /OPENAI_TRANSCRIBE_RESPONSE_FORMAT/,
+  })
+})
