@@ -45,8 +45,10 @@ export class OutboxRelay {
     this.stopped = true
     this.wake?.()
     await this.loop
-    this.listener?.release()
+    const listener = this.listener
     this.listener = undefined
+    // Destroyed, not returned to the pool: a LISTENing connection must not serve queries.
+    listener?.release(true)
   }
 
   /** Publishes everything committed so far; returns how many rows went out. */
@@ -119,10 +121,17 @@ export class OutboxRelay {
       this.wake?.()
     })
     client.on('error', () => {
+      // Only a connection still held here is released; one released by `stop` is the pool's.
+      if (this.listener !== client) return
+      this.listener = undefined
       client.release(true)
-      if (this.listener === client) this.listener = undefined
     })
-    await client.query(`LISTEN ${outboxChannel}`)
+    try {
+      await client.query(`LISTEN ${outboxChannel}`)
+    } catch (error) {
+      client.release(true)
+      throw error
+    }
     this.listener = client
   }
 }

@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { streams } from '@tella/contracts'
 import { connectNats, encodeJson, ensureTopology } from '@tella/platform'
 import { createTestDatabase, startNatsServer } from '@tella/test-support'
+import pg from 'pg'
 import { pino } from 'pino'
 import t, { type Test } from 'tap'
 import { createDatabase, migrateToLatest } from '../../src/db/database.ts'
@@ -57,7 +58,7 @@ async function relayFixture(t: Test) {
           .executeTakeFirst()
       )?.n,
     )
-  return { db, nc, newRelay, createJobs, streamCount, outboxRows }
+  return { db, nc, newRelay, createJobs, streamCount, outboxRows, databaseUrl: database.url }
 }
 
 t.test('rows committed while no relay ran are published once when one starts', async (t) => {
@@ -109,4 +110,20 @@ t.test('a running relay publishes a new row without waiting for its poll', async
   }
   const latencyMs = performance.now() - started
   t.ok(latencyMs < 500, `published ${latencyMs.toFixed(0)} ms after commit (LISTEN/NOTIFY)`)
+})
+
+t.test('a stopped relay survives its database connections being terminated', async (t) => {
+  const f = await relayFixture(t)
+  const relay = f.newRelay()
+  await relay.start()
+  await relay.stop()
+  // Dropping a test database terminates every connection; this used to release the
+  // LISTEN connection a second time and crash the process.
+  const admin = new pg.Client({ connectionString: f.databaseUrl })
+  await admin.connect()
+  await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity
+    where datname = current_database() and pid <> pg_backend_pid()`)
+  await admin.end()
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.pass('no error escaped')
 })
