@@ -3,6 +3,10 @@ import pg from 'pg'
 import t from 'tap'
 import { bearer, librivoxClips, type ServiceName, startStack, waitFor } from '../support/index.ts'
 
+// Fifty real transcriptions with repeated restarts take 2–5 minutes on two loaded cores;
+// the suite's 300 s default per file is too tight for that.
+t.setTimeout(600_000)
+
 const jobCount = 50
 const users = Array.from({ length: 10 }, (_, index) => `user_chaos_${index}`)
 const victims: ServiceName[] = ['jobs-api', 'downloader', 'transcriber', 'summarizer']
