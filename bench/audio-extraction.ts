@@ -68,7 +68,7 @@ try {
   const serviceMedian = percentile(service, 0.5)
   const directMedian = percentile(direct, 0.5)
   const added = serviceMedian / directMedian - 1
-  console.log(`\n${minutes} min AAC/M4A → 16 kHz mono WAV, median of ${rounds}`)
+  console.log(`\n${minutes} min stereo AAC/M4A → 16 kHz mono WAV, median of ${rounds}`)
   console.log(`  ffmpeg ${args.join(' ')}`)
   console.log(`  ffmpeg alone        ${directMedian.toFixed(2)} s`)
   console.log(`  extractAudio        ${serviceMedian.toFixed(2)} s`)
@@ -79,7 +79,7 @@ try {
   await rm(dir, { recursive: true, force: true })
 }
 
-/** The LibriVox clips joined, looped to `minutes` and encoded as AAC in an M4A container. */
+/** The LibriVox clips joined, looped to `minutes`, encoded as 44.1 kHz stereo AAC in M4A. */
 async function buildSource(workDir: string): Promise<string> {
   const joined = path.join(workDir, 'clips.wav')
   await run('sox', [...(await librivoxClips()).map((clip) => clip.file), joined])
@@ -87,13 +87,14 @@ async function buildSource(workDir: string): Promise<string> {
   const started = performance.now()
   await run(ffmpeg, [
     ...['-hide_banner', '-v', 'error', '-stream_loop', '-1', '-i', joined],
-    ...['-t', String(minutes * 60), '-c:a', 'aac', '-b:a', '64k', source],
+    // As a phone or camera records: 44.1 kHz stereo, so extraction resamples and downmixes.
+    ...['-t', String(minutes * 60), '-ar', '44100', '-ac', '2', '-c:a', 'aac', '-b:a', '96k'],
+    source,
   ])
   const { size } = await stat(source)
   const seconds = ((performance.now() - started) / 1000).toFixed(0)
-  console.log(
-    `source: ${minutes} min AAC in M4A, ${(size / 2 ** 20).toFixed(1)} MiB (${seconds} s)`,
-  )
+  const mib = (size / 2 ** 20).toFixed(1)
+  console.log(`source: ${minutes} min 44.1 kHz stereo AAC in M4A, ${mib} MiB (${seconds} s)`)
   return source
 }
 

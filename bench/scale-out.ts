@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { machineCpuSeconds, processCpuSeconds } from './lib/cpu.ts'
 import { loadAverage } from './lib/load.ts'
 import { runBatch } from './pipeline/imports.ts'
 import { stageRunCounts, startPipeline, workerNames } from './pipeline/pipeline-stack.ts'
@@ -32,6 +33,8 @@ try {
       WORKER_CONCURRENCY: '1',
     })
     try {
+      const cpu = () => Promise.all(pipeline.pids().map(processCpuSeconds))
+      const [cpuBefore, machineBefore] = await Promise.all([cpu(), machineCpuSeconds()])
       const started = performance.now()
       const finished = await runBatch({
         baseUrl: pipeline.stack.baseUrl,
@@ -50,6 +53,19 @@ try {
           `${seconds.toFixed(1)} s → ${(completed / seconds).toFixed(1)} jobs/s`,
       )
       if (completed !== jobs) broken = true
+      const [cpuAfter, machineAfter] = await Promise.all([cpu(), machineCpuSeconds()])
+      const used = cpuAfter.reduce((sum, value, index) => sum + value - (cpuBefore[index] ?? 0), 0)
+      const busy = machineAfter.busy - machineBefore.busy
+      const cores = (machineAfter.total - machineBefore.total) / seconds
+      console.log(
+        `  CPU of the services, NATS and their ffmpeg/engine children: ${used.toFixed(0)} s ` +
+          `= ${((used / completed) * 1000).toFixed(0)} ms a job (Postgres not counted)`,
+      )
+      const machineShare = ((busy / seconds / cores) * 100).toFixed(0)
+      console.log(
+        `  machine busy ${machineShare} % of its ${cores.toFixed(0)} cores; ` +
+          `this product ${((used / busy) * 100).toFixed(0)} % of that busy time`,
+      )
 
       for (const name of workerNames) {
         const counts = await Promise.all(pipeline.replicaUrls[name].map(stageRunCounts))

@@ -24,6 +24,8 @@ export interface PipelineStack {
   stageRuns: StageRun[]
   /** Probe base URLs of every replica of each worker, the stack's own first. */
   replicaUrls: Record<WorkerName, string[]>
+  /** Pids of every service process and of the NATS server. */
+  pids(): number[]
   stop(): Promise<void>
 }
 
@@ -70,6 +72,12 @@ export async function startPipeline(
     stack,
     stageRuns,
     replicaUrls,
+    pids: () =>
+      [
+        ...Object.values(stack.services).map((service) => service.process.pid),
+        ...extra.map((service) => service.process.pid),
+        stack.nats.process.pid,
+      ].filter((pid): pid is number => pid !== undefined),
     async stop() {
       await Promise.all(extra.map((service) => service.kill('SIGTERM')))
       await stack.stop()
