@@ -20,7 +20,8 @@ let last = ''
 while (job.status !== 'COMPLETED' && job.status !== 'FAILED') {
   await new Promise((resolve) => setTimeout(resolve, 250))
   job = await call('GET', `/api/jobs/${created.id}`)
-  const line = `${bar(job.progress)} ${String(job.progress).padStart(3)}%  ${job.status} ${job.stage}`
+  const percent = String(job.progress).padStart(3)
+  const line = `${bar(job.progress)} ${percent}%  ${job.status} ${job.stage}`
   if (line !== last) console.log(line)
   last = line
 }
@@ -77,6 +78,7 @@ function time(seconds: number): string {
 
 function signToken(sub: string, secret: string): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub, iat: Math.floor(Date.now() / 1000) })}`
+  const claims = { sub, iat: Math.floor(Date.now() / 1000) }
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`
 }

@@ -31,7 +31,8 @@ let cached: { checker: ts.TypeChecker; types: Map<string, ts.Type> } | undefined
  * JSON path of each. Maps (labels, ConfigMap data, trigger metadata) accept any key.
  *
  * @example
- * unknownFields(deployment) // ['Deployment/jobs-api/spec/template/spec/containers/0/readinesProbe']
+ * unknownFields(deployment)
+ * // ['Deployment/jobs-api/spec/template/spec/containers/0/readinesProbe']
  */
 export function unknownFields(object: KubeObject): string[] {
   cached ??= loadTypes()

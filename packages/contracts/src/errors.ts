@@ -153,7 +153,8 @@ export const errorCatalogue = {
     status: 400,
     retryable: false,
     message:
-      'Invalid or private YouTube URL: the link names no single video (a playlist, channel or page)',
+      'Invalid or private YouTube URL: the link names no single video ' +
+      '(a playlist, channel or page)',
   },
   YOUTUBE_URL_BAD_VIDEO_ID: {
     status: 400,
