@@ -12,6 +12,7 @@ import {
 import Type from 'typebox'
 import type { JobQueries } from '../jobs/job-queries.ts'
 import type { JobWrites } from '../pipeline/job-writes.ts'
+import { paginationOf } from './pagination.ts'
 
 export interface JobRoutesOptions {
   queries: JobQueries
@@ -54,20 +55,8 @@ export const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app
     async (request) => {
       const query = request.query
       const { jobs, total } = await queries.listJobs(request.userId, query)
-      const hasMore = query.offset + jobs.length < total
-      return {
-        success: true as const,
-        data: {
-          jobs,
-          pagination: {
-            total,
-            limit: query.limit,
-            offset: query.offset,
-            hasMore,
-            nextOffset: hasMore ? query.offset + jobs.length : null,
-          },
-        },
-      }
+      const pagination = paginationOf(query, jobs.length, total)
+      return { success: true as const, data: { jobs, pagination } }
     },
   )
 
