@@ -18,7 +18,11 @@ import { type FoldOutcome, foldEvent } from './event-fold.ts'
 import type { MediaStore } from './media-store.ts'
 
 const retryDelayMs = 2_000
-const maxBatch = 1000
+// A burst of progress from thousands of jobs folds into one update per job and batch: the
+// larger the batch, the more ticks of one job it coalesces (bench/fold-rate.ts, 20,000 events
+// over 2,000 jobs: 0.46–0.55 of a bare consumer's rate with batches of 1,000, 0.58–0.81 with
+// 4,000). The pull below stays under the consumer's max_ack_pending (10,000).
+const maxBatch = 4000
 const missingTranscriptTries = 5
 const encoder = new TextEncoder()
 
@@ -106,8 +110,17 @@ export class EventConsumer {
         this.db,
         readable.map((item) => item.entry),
       )
+      // Acks are queued without a pause between them, so the client sends a batch's acks in
+      // one socket write (awaiting each one cost a write per event: a third of the fold time).
+      const missing: Array<{ msg: JsMsg; event: StageEvent }> = []
       for (const [index, { msg, entry }] of readable.entries()) {
-        await this.settle(msg, entry.event, outcomes[index] ?? 'stale')
+        const outcome = outcomes[index] ?? 'stale'
+        if (outcome === 'missing-transcript') missing.push({ msg, event: entry.event })
+        else this.settle(msg, entry.event, outcome)
+      }
+      for (const { msg, event } of missing) {
+        const log = this.logger.child({ jobId: event.jobId, stage: event.stage })
+        await this.onMissingTranscript(msg, event, log)
       }
     } catch (error) {
       this.logger.error({ err: error, events: readable.length }, 'events not folded, will retry')
@@ -115,12 +128,7 @@ export class EventConsumer {
     }
   }
 
-  private async settle(msg: JsMsg, event: StageEvent, outcome: FoldOutcome): Promise<void> {
-    if (outcome === 'missing-transcript') {
-      const log = this.logger.child({ jobId: event.jobId, stage: event.stage })
-      await this.onMissingTranscript(msg, event, log)
-      return
-    }
+  private settle(msg: JsMsg, event: StageEvent, outcome: FoldOutcome): void {
     this.folded.inc({ kind: event.kind, outcome })
     if (event.kind !== 'progress' || outcome !== 'applied') {
       this.logger.info(
