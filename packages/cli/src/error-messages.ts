@@ -48,6 +48,7 @@ export const errorSentences: Partial<Record<ErrorCode, string>> = {
   DOWNLOAD_ENGINE_UNAVAILABLE: 'YouTube imports are not available on this server (no yt-dlp).',
   IDEMPOTENCY_KEY_INVALID: 'The Idempotency-Key header was refused.',
   RATE_LIMITED: 'You already have the most active jobs allowed: wait for one, or cancel one.',
+  SERVICE_UNAVAILABLE: 'jobs-api cannot reach its database or broker right now; retry shortly.',
   INTERNAL_ERROR: 'jobs-api failed on its side; try again, and tell an operator if it persists.',
   UNSUPPORTED_FORMAT: 'The recording could not be decoded: the file is not audio or video.',
   NO_AUDIO_TRACK: 'The recording has no sound track.',

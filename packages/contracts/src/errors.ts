@@ -201,6 +201,11 @@ export const errorCatalogue = {
     message: 'Internal error: a pipeline message could not be read',
   },
   CANCELLED: { status: 409, retryable: false, message: 'Job cancelled by user' },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    message: 'Service temporarily unavailable: its database or message broker is unreachable',
+  },
   INTERNAL_ERROR: { status: 500, retryable: true, message: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>
 
