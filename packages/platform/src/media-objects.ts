@@ -1,30 +1,37 @@
 import { createReadStream, createWriteStream } from 'node:fs'
-import { Readable, Writable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { type ObjectStore, Objm } from '@nats-io/obj'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { buckets, CodedError } from '@tella/contracts'
+import { readObjectChunks } from './object-reads.ts'
 
 /**
  * Moves large bytes between the shared object store and local files without holding them
  * in memory: workers receive keys in their commands, never bytes.
  */
 export class MediaObjects {
-  private constructor(private readonly store: ObjectStore) {}
+  private constructor(
+    private readonly store: ObjectStore,
+    private readonly jsm: JetStreamManager,
+  ) {}
 
   static async open(nc: NatsConnection): Promise<MediaObjects> {
-    return new MediaObjects(await new Objm(nc).open(buckets.media))
+    const [store, jsm] = await Promise.all([new Objm(nc).open(buckets.media), jetstreamManager(nc)])
+    return new MediaObjects(store, jsm)
   }
 
-  /** Writes the object to `path`; a missing object is SOURCE_MISSING, never retried. */
+  /**
+   * Writes the object to `path`, a chunk at a time as the file takes it, so memory stays flat
+   * for a lecture of any size. A missing object is SOURCE_MISSING, never retried.
+   */
   async download(key: string, path: string, signal?: AbortSignal): Promise<number> {
-    const result = await this.store.get(key)
-    if (!result) throw new CodedError('SOURCE_MISSING', { detail: key })
-    const source = Readable.fromWeb(result.data as import('node:stream/web').ReadableStream)
-    await pipeline(source, createWriteStream(path), { signal })
-    const error = await result.error
-    if (error) throw error
-    return result.info.size
+    const info = await this.store.info(key)
+    if (!info || info.deleted) throw new CodedError('SOURCE_MISSING', { detail: key })
+    const chunks = Readable.from(readObjectChunks(this.jsm, buckets.media, info, signal))
+    await pipeline(chunks, createWriteStream(path), { signal })
+    return info.size
   }
 
   async upload(key: string, path: string): Promise<number> {
@@ -38,18 +45,10 @@ export class MediaObjects {
   }
 
   async getJson(key: string): Promise<unknown> {
-    const result = await this.store.get(key)
-    if (!result) throw new CodedError('SOURCE_MISSING', { detail: key })
+    const info = await this.store.info(key)
+    if (!info || info.deleted) throw new CodedError('SOURCE_MISSING', { detail: key })
     const chunks: Uint8Array[] = []
-    await pipeline(
-      Readable.fromWeb(result.data as import('node:stream/web').ReadableStream),
-      new Writable({
-        write(chunk, _encoding, done) {
-          chunks.push(chunk)
-          done()
-        },
-      }),
-    )
+    for await (const chunk of readObjectChunks(this.jsm, buckets.media, info)) chunks.push(chunk)
     return JSON.parse(Buffer.concat(chunks).toString('utf8'))
   }
 }

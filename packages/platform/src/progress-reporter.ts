@@ -34,9 +34,13 @@ export class ProgressReporter {
     else this.timer ??= setTimeout(() => this.send(), wait)
   }
 
-  /** Sends what is pending now and waits for it, e.g. before the stage's result. */
-  async flush(): Promise<void> {
-    if (this.pending !== null) this.send()
+  /**
+   * Before the stage's result: progress not yet sent is dropped, since the result stands for
+   * the whole stage and one event fewer is one fold fewer on the job's path; what was sent is
+   * awaited, so no progress event lands after the result.
+   */
+  async settle(): Promise<void> {
+    this.close()
     await this.inFlight
   }
 

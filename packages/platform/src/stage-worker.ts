@@ -111,8 +111,9 @@ export async function startStageWorker<S extends TSchema, R extends object>(
     const startedAt = performance.now()
 
     try {
+      // Not awaited: the event goes out while the stage starts, and the flush before the
+      // result keeps it ahead of the result.
       progress.report(0)
-      await progress.flush()
       const result = await options.handle({
         command,
         signal: controller.signal,
@@ -120,7 +121,7 @@ export async function startStageWorker<S extends TSchema, R extends object>(
         reportProgress: (fraction) => progress.report(fraction),
         logger: log,
       })
-      await progress.flush()
+      await progress.settle()
       await publishEvent(job, 'completed', { ...result })
       await msg.ackAck()
       log.info({ ms: Math.round(performance.now() - startedAt) }, 'stage completed')

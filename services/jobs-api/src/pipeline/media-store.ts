@@ -1,16 +1,22 @@
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { type ObjectStore, Objm } from '@nats-io/obj'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { buckets, objectKeys } from '@tella/contracts'
+import { readObjectChunks } from '@tella/platform'
 
 /**
  * jobs-api's handle on the shared object store: it writes uploads, reads transcripts and
  * removes a job's objects. Keys are `<jobId>/<what>` so a job's objects are found by prefix.
  */
 export class MediaStore {
-  private constructor(readonly store: ObjectStore) {}
+  private constructor(
+    readonly store: ObjectStore,
+    private readonly jsm: JetStreamManager,
+  ) {}
 
   static async open(nc: NatsConnection): Promise<MediaStore> {
-    return new MediaStore(await new Objm(nc).open(buckets.media))
+    const [store, jsm] = await Promise.all([new Objm(nc).open(buckets.media), jetstreamManager(nc)])
+    return new MediaStore(store, jsm)
   }
 
   async put(key: string, body: ReadableStream<Uint8Array>): Promise<number> {
@@ -19,10 +25,10 @@ export class MediaStore {
   }
 
   async readText(key: string): Promise<string | null> {
-    const result = await this.store.get(key)
-    if (!result) return null
+    const info = await this.store.info(key)
+    if (!info || info.deleted) return null
     const chunks: Uint8Array[] = []
-    for await (const chunk of result.data) chunks.push(chunk)
+    for await (const chunk of readObjectChunks(this.jsm, buckets.media, info)) chunks.push(chunk)
     return Buffer.concat(chunks).toString('utf8')
   }
 

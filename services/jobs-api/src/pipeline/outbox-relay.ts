@@ -51,32 +51,33 @@ export class OutboxRelay {
     listener?.release(true)
   }
 
-  /** Publishes everything committed so far; returns how many rows went out. */
+  /**
+   * Publishes everything committed so far; returns how many rows went out. The rows are
+   * deleted and claimed in one statement: a rollback (publish failed, crash) brings them
+   * back, and `skip locked` lets another replica take the rows this one does not hold.
+   */
   async drainOnce(): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
+      const claimed = trx
         .selectFrom('outbox')
-        .selectAll()
+        .select('id')
         .orderBy('id')
         .limit(batchSize)
         .forUpdate()
         .skipLocked()
+      const rows = await trx
+        .deleteFrom('outbox')
+        .where('id', 'in', claimed)
+        .returningAll()
         .execute()
       if (rows.length === 0) return 0
-
+      // `returning` follows no order; commands of one job go out in the order they were written.
+      rows.sort((a, b) => Number(a.id) - Number(b.id))
       const acks = rows.map((row) => {
         if (row.kind === 'purge-media') return this.media.removeJob(row.subject)
         return this.js.publish(row.subject, encodeJson(row.payload), { msgID: row.msg_id })
       })
       await Promise.all(acks)
-      await trx
-        .deleteFrom('outbox')
-        .where(
-          'id',
-          'in',
-          rows.map((row) => row.id),
-        )
-        .execute()
       return rows.length
     })
   }
