@@ -5,12 +5,15 @@ import {
   type Stage,
   subjects,
 } from '@tella/contracts'
-import { sql, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.ts'
 
 type Trx = Transaction<Database>
 
-/** The channel the relay listens on, so a committed row goes out without polling delay. */
+/**
+ * The channel the relay listens on, so a committed row goes out without polling delay. An
+ * insert into `outbox` notifies it by trigger (migration 0006), whoever writes the row.
+ */
 export const outboxChannel = 'imports_outbox'
 
 /**
@@ -28,7 +31,6 @@ export async function enqueueMessage(
     .insertInto('outbox')
     .values({ kind: 'publish', subject, payload: JSON.stringify(payload), msg_id: msgId })
     .execute()
-  await sql`select pg_notify(${outboxChannel}, '')`.execute(trx)
 }
 
 export async function enqueueCommand(
@@ -71,5 +73,4 @@ export async function enqueueMediaPurge(trx: Trx, jobId: string): Promise<void> 
       msg_id: `${jobId}.purge`,
     })
     .execute()
-  await sql`select pg_notify(${outboxChannel}, '')`.execute(trx)
 }
