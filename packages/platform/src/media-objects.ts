@@ -1,4 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
@@ -24,13 +25,20 @@ export class MediaObjects {
 
   /**
    * Writes the object to `path`, a chunk at a time as the file takes it, so memory stays flat
-   * for a lecture of any size. A missing object is SOURCE_MISSING, never retried.
+   * for a lecture of any size. A missing object is SOURCE_MISSING, never retried. On any
+   * failure (a missing chunk, a digest that does not match) or abort the partial file is
+   * removed, so nothing that reads `path` later takes it for the whole.
    */
   async download(key: string, path: string, signal?: AbortSignal): Promise<number> {
     const info = await this.store.info(key)
     if (!info || info.deleted) throw new CodedError('SOURCE_MISSING', { detail: key })
     const chunks = Readable.from(readObjectChunks(this.jsm, buckets.media, info, signal))
-    await pipeline(chunks, createWriteStream(path), { signal })
+    try {
+      await pipeline(chunks, createWriteStream(path), { signal })
+    } catch (error) {
+      await rm(path, { force: true })
+      throw error
+    }
     return info.size
   }
 
