@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { Readable } from 'node:stream'
 import {
@@ -9,6 +8,7 @@ import {
   startNatsServer,
   testJwtSecret,
 } from '@tella/test-support'
+import { processMemory as memory } from './lib/process-memory.ts'
 
 /**
  * Uploads a 1 GB file to jobs-api and reports its peak resident memory against its idle
@@ -103,11 +103,4 @@ function upload(port: number, sizeMiB: number): Promise<number> {
     req.on('error', reject)
     body.pipe(req)
   })
-}
-
-/** Resident set and its high-water mark, in KiB. */
-async function memory(pid: number): Promise<{ rss: number; hwm: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
-  return { rss: field('VmRSS'), hwm: field('VmHWM') }
 }
