@@ -1,6 +1,6 @@
-import { accessSync, constants, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { delimiter, dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { findExecutable, isExecutableFile } from './executables.ts'
 
 /** Absolute paths of the two media binaries the downloader runs. */
 export interface MediaTools {
@@ -37,7 +37,7 @@ function resolveFfmpeg(env: Env): string {
   const bundled = ffmpegStaticBinary()
   if (bundled !== undefined) return bundled
 
-  const onPath = findOnPath(env, 'ffmpeg')
+  const onPath = findExecutable('ffmpeg', env)
   if (onPath !== undefined) return onPath
 
   throw new Error(
@@ -55,7 +55,7 @@ function resolveFfprobe(env: Env, ffmpeg: string): string {
   const sibling = join(dirname(ffmpeg), `ffprobe${executableSuffix}`)
   if (isExecutableFile(sibling)) return sibling
 
-  const onPath = findOnPath(env, 'ffprobe')
+  const onPath = findExecutable('ffprobe', env)
   if (onPath !== undefined) return onPath
 
   throw new Error(
@@ -90,23 +90,4 @@ function ffmpegStaticBinary(): string | undefined {
   // The package exports null on platforms it has no binary for.
   if (typeof exported !== 'string' || !isExecutableFile(exported)) return undefined
   return exported
-}
-
-function findOnPath(env: Env, command: string): string | undefined {
-  const directories = (env.PATH ?? '').split(delimiter).filter((entry) => entry !== '')
-  for (const directory of directories) {
-    const candidate = resolve(directory, `${command}${executableSuffix}`)
-    if (isExecutableFile(candidate)) return candidate
-  }
-  return undefined
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false
-    accessSync(path, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
 }

@@ -9,11 +9,15 @@ export interface HealthServer {
 
 /**
  * A worker's probe endpoints: `/healthz` answers while the event loop runs, `/readyz` while
- * the broker connection is usable, `/metrics` in Prometheus' text format.
+ * `unreadiness` names no reason (it answers 503 with the reasons), `/metrics` in
+ * Prometheus' text format.
+ *
+ * @example
+ * await startHealthServer(9464, () => (connected() ? [] : ['NATS connection lost']), registry)
  */
 export async function startHealthServer(
   port: number,
-  isReady: () => boolean,
+  unreadiness: () => readonly string[],
   registry?: Registry,
 ): Promise<HealthServer> {
   const server = createServer(async (request, response) => {
@@ -24,8 +28,9 @@ export async function startHealthServer(
     }
     if (path === '/healthz') return reply(response, 200, { status: 'ok' })
     if (path === '/readyz') {
-      const ready = isReady()
-      return reply(response, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' })
+      const reasons = unreadiness()
+      if (reasons.length === 0) return reply(response, 200, { status: 'ready' })
+      return reply(response, 503, { status: 'unavailable', reasons })
     }
     return reply(response, 404, { status: 'not found' })
   })

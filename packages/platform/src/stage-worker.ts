@@ -14,14 +14,17 @@ import type { Static, TSchema } from 'typebox'
 import { CancellationWatch } from './cancellation-watch.ts'
 import { decodeJson, encodeJson, peekJobRef } from './json-codec.ts'
 import { defaultStageDelivery, type StageDelivery } from './nats-topology.ts'
+import type { PrerequisiteWatch } from './prerequisite-watch.ts'
 import { ProgressReporter } from './progress-reporter.ts'
+import { attemptOf, handBack } from './stage-hand-back.ts'
 import type { StageMetrics, StageOutcome } from './stage-metrics.ts'
+import { toolUnavailableIn } from './tool-unavailable.ts'
 
 export interface StageContext<C> {
   command: C
   /** Aborted when the job is cancelled or the worker is shutting down. */
   signal: AbortSignal
-  /** 1 on the first delivery of this command, more on redeliveries. */
+  /** 1 on the first attempt at this command, more on retries; hand-backs do not count. */
   deliveryCount: number
   /** The stage's own completion, 0..1; throttled before it reaches the broker. */
   reportProgress(fraction: number): void
@@ -41,6 +44,11 @@ export interface StageWorkerOptions<S extends TSchema, R extends object> {
   metrics?: StageMetrics
   /** Delay before a transient failure is retried; defaults to exponential from 2 s. */
   retryDelayMs?(deliveryCount: number): number
+  /**
+   * The tools the stage needs. While they fail their checks the worker pulls nothing, and a
+   * stage whose tool fails to start is handed back without counting an attempt.
+   */
+  prerequisites?: PrerequisiteWatch
 }
 
 export interface StageWorker {
@@ -72,11 +80,13 @@ export async function startStageWorker<S extends TSchema, R extends object>(
   const consumer = await js.consumers.get(streams.commands, consumers.worker(stage))
   const cancellations = await CancellationWatch.open(nc)
   const shutdown = new AbortController()
+  const stopped = new AbortController()
+  const gate = options.prerequisites
   const running = new Set<AbortController>()
   let stopping = false
 
   const process = async (msg: JsMsg): Promise<Outcome> => {
-    const delivery = msg.info.deliveryCount
+    const delivery = attemptOf(msg)
     let command: Static<S>
     try {
       command = decodeJson(options.commandSchema, msg.data)
@@ -145,8 +155,8 @@ export async function startStageWorker<S extends TSchema, R extends object>(
     log: Logger,
   ): Promise<Outcome> => {
     if (signal.aborted && signal.reason === 'shutdown') {
-      msg.nak()
-      log.warn('stage handed back: worker shutting down')
+      const how = await handBack(js, msg)
+      log.warn({ how }, 'stage handed back: worker shutting down')
       return 'handed-back'
     }
     if (signal.aborted && signal.reason === 'cancelled') {
@@ -154,10 +164,18 @@ export async function startStageWorker<S extends TSchema, R extends object>(
       log.info('stage stopped: job cancelled')
       return 'cancelled'
     }
+    const unavailable = gate ? toolUnavailableIn(error) : undefined
+    if (gate && unavailable) {
+      // Not the job's fault: another replica, or this one once the tool is back, takes it.
+      gate.markUnavailable(`${unavailable.tool}: ${unavailable.message}`)
+      const how = await handBack(js, msg)
+      log.warn({ err: error, how }, 'stage handed back: a tool it needs could not start')
+      return 'handed-back'
+    }
 
     const coded = isCodedError(error) ? error : null
     const retryable = coded ? coded.retryable : true
-    const delivery = msg.info.deliveryCount
+    const delivery = attemptOf(msg)
     if (retryable && delivery < settings.maxAttempts) {
       const delay = options.retryDelayMs?.(delivery) ?? defaultRetryDelay(delivery)
       log.warn({ err: error, retryInMs: delay }, 'stage failed, will retry')
@@ -220,6 +238,10 @@ export async function startStageWorker<S extends TSchema, R extends object>(
 
   const loop = async () => {
     while (!stopping) {
+      if (gate && !gate.ready) {
+        await gate.whenReady(stopped.signal)
+        continue
+      }
       let msg: JsMsg | null = null
       try {
         msg = await pullOne()
@@ -230,12 +252,15 @@ export async function startStageWorker<S extends TSchema, R extends object>(
         continue
       }
       if (!msg) continue
-      if (stopping) {
-        msg.nak()
-        break
+      if (stopping || (gate && !gate.ready)) {
+        // Arrived on a pull sent before the worker stopped or its tools failed a check.
+        await handBack(js, msg).catch((error: unknown) => {
+          logger.warn({ err: error, stage }, 'hand-back failed; redelivered after ack_wait')
+        })
+        continue
       }
       const startedAt = performance.now()
-      options.metrics?.received(msg.info.deliveryCount)
+      options.metrics?.received(attemptOf(msg))
       let outcome: Outcome = 'retry'
       try {
         outcome = await process(msg)
@@ -262,6 +287,7 @@ export async function startStageWorker<S extends TSchema, R extends object>(
     async stop(graceMs: number) {
       if (stopping) return
       stopping = true
+      stopped.abort()
       for (const pull of pulls) pull.stop()
       const drained = Promise.all(loops)
       const timer = setTimeout(() => shutdown.abort('shutdown'), graceMs)

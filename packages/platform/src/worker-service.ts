@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts'
 import { startHealthServer } from './health-server.ts'
 import { connectNats, trackConnection } from './nats-connection.ts'
 import { ensureTopology } from './nats-topology.ts'
+import { type Prerequisite, PrerequisiteWatch } from './prerequisite-watch.ts'
 import { StageDeliverySettings, stageDeliveryFrom } from './stage-delivery-settings.ts'
 import { StageMetrics } from './stage-metrics.ts'
 import { type StageContext, type StageWorker, startStageWorker } from './stage-worker.ts'
@@ -19,6 +20,8 @@ export const WorkerSettings = Type.Object({
   /** Port of /healthz, /readyz and /metrics; 0 picks a free one. */
   HEALTH_PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 0 }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 20_000 }),
+  /** How often a worker checks the tools its stage needs (binaries, model files). */
+  TOOL_CHECK_INTERVAL_MS: Type.Integer({ minimum: 100, default: 20_000 }),
   ...StageDeliverySettings.properties,
 })
 export type WorkerSettings = Static<typeof WorkerSettings>
@@ -29,6 +32,8 @@ export interface WorkerServiceOptions<S extends TSchema, R extends object> {
   logger: Logger
   settings: WorkerSettings
   handle(context: StageContext<Static<S>>, nc: NatsConnection): Promise<R>
+  /** Local tools the stage needs; checked at start and every `TOOL_CHECK_INTERVAL_MS`. */
+  prerequisites?: readonly Prerequisite[]
 }
 
 export interface RunningWorkerService {
@@ -55,7 +60,15 @@ export async function runWorkerService<S extends TSchema, R extends object>(
   await ensureTopology(nc, delivery)
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
+  const prerequisites = await PrerequisiteWatch.start({
+    prerequisites: options.prerequisites ?? [],
+    intervalMs: settings.TOOL_CHECK_INTERVAL_MS,
+    logger,
+    stage,
+    registry,
+  })
   const worker = await startStageWorker({
+    prerequisites,
     delivery,
     metrics: new StageMetrics(registry, stage),
     nc,
@@ -66,14 +79,20 @@ export async function runWorkerService<S extends TSchema, R extends object>(
     handle: (context) => options.handle(context, nc),
   })
   const connected = trackConnection(nc)
-  const isReady = () => connected() && !worker.stopping
-  const health = await startHealthServer(settings.HEALTH_PORT, isReady, registry)
-  logger.info({ stage, healthPort: health.port }, 'worker ready')
+  const unreadiness = () => [
+    ...(connected() ? [] : ['NATS connection lost']),
+    ...(worker.stopping ? ['shutting down'] : []),
+    ...prerequisites.reasons,
+  ]
+  const health = await startHealthServer(settings.HEALTH_PORT, unreadiness, registry)
+  // Logged also while paused: the process serves its probes, and they tell why it waits.
+  logger.info({ stage, healthPort: health.port, paused: !prerequisites.ready }, 'worker ready')
 
   let stopping: Promise<void> | undefined
   const stop = () => {
     stopping ??= (async () => {
       await worker.stop(settings.SHUTDOWN_GRACE_MS)
+      prerequisites.stop()
       await health.close()
       if (!nc.isClosed()) await nc.drain()
     })()

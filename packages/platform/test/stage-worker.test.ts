@@ -154,7 +154,12 @@ t.test('a worker shutting down hands its running stage to another replica', asyn
   await f.sendCommand('job_handover')
   await waitFor(async () => first.inFlight === 1, { timeoutMs: 5_000, what: 'first to start' })
   await first.stop(100)
-  await f.startWorker(async () => summary)
+  let attempt = 0
+  await f.startWorker(async ({ deliveryCount }) => {
+    attempt = deliveryCount
+    return summary
+  })
   await waitFor(async () => (await f.outcomes()).length === 1, { timeoutMs: 8_000, what: 'event' })
   t.match((await f.outcomes())[0], { kind: 'completed', jobId: 'job_handover' })
+  t.equal(attempt, 1, 'the handed-back delivery did not count as an attempt')
 })

@@ -17,6 +17,7 @@ import {
   decodeJson,
   encodeJson,
   ensureTopology,
+  type PrerequisiteWatch,
   type StageContext,
   startStageWorker,
 } from '../src/index.ts'
@@ -40,7 +41,7 @@ export async function workerFixture(t: Test) {
     await server.stop()
   })
 
-  const startWorker = async (handle: Handler) => {
+  const startWorker = async (handle: Handler, prerequisites?: PrerequisiteWatch) => {
     const workerConnection = await connectNats({ url: server.url, name: 'worker' })
     const worker = await startStageWorker({
       nc: workerConnection,
@@ -51,6 +52,7 @@ export async function workerFixture(t: Test) {
       delivery,
       retryDelayMs: () => 200,
       handle,
+      ...(prerequisites ? { prerequisites } : {}),
     })
     workers.push({
       async stop(graceMs: number) {
@@ -86,10 +88,22 @@ export async function workerFixture(t: Test) {
     return info.num_pending + info.num_ack_pending
   }
 
+  /** The stage consumer's counts: waiting, taken and not answered, ever delivered. */
+  const queue = async () => {
+    const jsm = await js.jetstreamManager()
+    const info = await jsm.consumers.info(streams.commands, consumers.worker('summarize'))
+    return {
+      pending: info.num_pending,
+      taken: info.num_ack_pending,
+      delivered: info.delivered.consumer_seq,
+      redelivered: info.num_redelivered,
+    }
+  }
+
   const cancel = async (jobId: string) => {
     const kv = await new Kvm(nc).open(buckets.cancellations)
     await kv.put(jobId, encodeJson({ jobId, at: new Date().toISOString() }))
   }
 
-  return { server, nc, js, startWorker, sendCommand, outcomes, pendingCommands, cancel }
+  return { server, nc, js, startWorker, sendCommand, outcomes, pendingCommands, queue, cancel }
 }
