@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os'
-import { ConfigError, loadWorkerSettings } from '@tella/platform'
+import { ConfigError, loadWorkerSettings, type Prerequisite } from '@tella/platform'
 import Type from 'typebox'
 import { createOpenAiEngine } from './engines/openai/openai-engine.ts'
 import { createPocketsphinxEngine } from './engines/pocketsphinx.ts'
+import { debianEnglishModel, pocketsphinxPrerequisite } from './engines/pocketsphinx-check.ts'
 import {
   type ChunkingOptions,
   createChunkedTranscriber,
@@ -27,6 +28,10 @@ export const TranscriberSettings = Type.Object({
 
   /** The offline engine's binary; Debian's `pocketsphinx` package installs it. */
   POCKETSPHINX_PATH: Type.String({ default: 'pocketsphinx_continuous' }),
+  /** The offline engine's model: pocketsphinx's -hmm, -lm and -dict; Debian's en-us. */
+  POCKETSPHINX_HMM: Type.String({ minLength: 1, default: debianEnglishModel.hmm }),
+  POCKETSPHINX_LM: Type.String({ minLength: 1, default: debianEnglishModel.lm }),
+  POCKETSPHINX_DICT: Type.String({ minLength: 1, default: debianEnglishModel.dict }),
   POCKETSPHINX_CHUNK_SEC: Type.Number({ minimum: 5, maximum: 3600, default: 60 }),
   /** Decoders run at once per job; 0 means one per core. */
   POCKETSPHINX_CONCURRENCY: Type.Integer({ minimum: 0, maximum: 64, default: 0 }),
@@ -122,13 +127,36 @@ export function transcriberFromSettings(
     return createChunkedTranscriber(engine, chunking)
   }
 
-  const engine = createPocketsphinxEngine({ binary: settings.POCKETSPHINX_PATH })
+  const engine = createPocketsphinxEngine({
+    binary: settings.POCKETSPHINX_PATH,
+    ...pocketsphinxModel(settings),
+  })
   return createChunkedTranscriber(engine, {
     ffmpeg,
     silence,
     maxChunkSec: settings.POCKETSPHINX_CHUNK_SEC,
     concurrency: settings.POCKETSPHINX_CONCURRENCY || availableParallelism(),
   })
+}
+
+/**
+ * What the worker checks before it takes work: the offline engine's binary and model. A
+ * remote engine has nothing local to check; its failures are the provider's, per request.
+ *
+ * @example
+ * transcriberPrerequisites(loadTranscriberSettings()) // [pocketsphinx check] by default
+ */
+export function transcriberPrerequisites(settings: TranscriberSettings): Prerequisite[] {
+  if (settings.TRANSCRIBE_PROVIDER === 'openai') return []
+  return [pocketsphinxPrerequisite(settings.POCKETSPHINX_PATH, pocketsphinxModel(settings))]
+}
+
+function pocketsphinxModel(settings: TranscriberSettings) {
+  return {
+    hmm: settings.POCKETSPHINX_HMM,
+    lm: settings.POCKETSPHINX_LM,
+    dict: settings.POCKETSPHINX_DICT,
+  }
 }
 
 /** What the worker logs about its engine at start: never the key. */
@@ -144,6 +172,8 @@ export function describeTranscriber(settings: TranscriberSettings): Record<strin
   }
   return {
     provider: 'pocketsphinx',
+    binary: settings.POCKETSPHINX_PATH,
+    model: pocketsphinxModel(settings),
     maxChunkSec: settings.POCKETSPHINX_CHUNK_SEC,
     concurrency: settings.POCKETSPHINX_CONCURRENCY || availableParallelism(),
   }

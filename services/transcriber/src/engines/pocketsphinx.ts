@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { CodedError } from '@tella/contracts'
+import { spawnError, ToolUnavailableError } from '@tella/platform'
 import type { SpeechEngine, TranscribeOptions, Transcript } from './engine.ts'
+import { missingModelFile, type PocketsphinxModel } from './pocketsphinx-check.ts'
 import { PocketsphinxOutput } from './pocketsphinx-output.ts'
 import { estimateWavDurationSec, type ProgressTracker, trackProgress } from './progress.ts'
 import { groupWordsIntoSegments, joinSegmentTexts } from './segments.ts'
@@ -42,11 +44,13 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions = {}
   if (binary.trim() === '') throw new TypeError('pocketsphinx option "binary" must not be empty')
 
   const modelArgs: string[] = []
+  const model: Partial<PocketsphinxModel> = {}
   for (const name of ['hmm', 'lm', 'dict'] as const) {
     const value = options[name]
     if (value === undefined) continue
     if (value.trim() === '') throw new TypeError(`pocketsphinx option "${name}" must not be empty`)
     modelArgs.push(`-${name}`, value)
+    model[name] = value
   }
 
   return {
@@ -56,7 +60,7 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions = {}
 
       const durationSec = transcribeOptions.durationSec ?? (await estimateWavDurationSec(wavPath))
       const args = ['-infile', wavPath, '-time', 'yes', ...modelArgs]
-      return runDecoder(binary, args, durationSec, transcribeOptions)
+      return runDecoder(binary, args, durationSec, transcribeOptions, model)
     },
   }
 }
@@ -66,6 +70,7 @@ async function runDecoder(
   args: string[],
   durationSec: number | undefined,
   options: TranscribeOptions,
+  model: Partial<PocketsphinxModel>,
 ): Promise<Transcript> {
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const output = new PocketsphinxOutput()
@@ -85,6 +90,11 @@ async function runDecoder(
     if (stopper.aborted) throw new CodedError('CANCELLED')
     if (failure.error) throw failure.error
     if (exit.code !== 0) {
+      // A model that vanished since the last check is the worker's trouble, not the audio's.
+      const missing = missingModelFile(model)
+      if (missing) {
+        throw new ToolUnavailableError('pocketsphinx', `model file ${missing} is missing`)
+      }
       const how = exit.code === null ? `was killed by ${exit.signal}` : `exited with ${exit.code}`
       const log = errorLines.join(' | ') || 'no error in its log'
       throw new CodedError('TRANSCRIPTION_FAILED', { detail: `${binary} ${how}: ${log}` })
@@ -153,14 +163,16 @@ function waitForExit(child: ChildProcess, binary: string): Promise<Exit> {
   })
 }
 
+/** A binary missing or not executable is ToolUnavailableError: no retry of the job helps. */
 function spawnFailure(error: NodeJS.ErrnoException, binary: string): Error {
-  if (error.code === 'ENOENT') {
-    return new Error(
-      `${binary} was not found: install the Debian packages pocketsphinx pocketsphinx-en-us`,
-      { cause: error },
-    )
-  }
-  return new Error(`${binary} could not be started: ${error.message}`, { cause: error })
+  const unavailable = spawnError('pocketsphinx', binary, error, () => {
+    return new Error(`${binary} could not be started: ${error.message}`, { cause: error })
+  })
+  if (!(unavailable instanceof ToolUnavailableError)) return unavailable
+  const hint = 'install the Debian packages pocketsphinx pocketsphinx-en-us'
+  return new ToolUnavailableError('pocketsphinx', `${unavailable.message}: ${hint}`, {
+    cause: error,
+  })
 }
 
 interface Stopper {

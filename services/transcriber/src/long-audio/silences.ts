@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { CodedError } from '@tella/contracts'
+import { spawnError } from '@tella/platform'
 
 /** A stretch of the audio in seconds from its start. */
 export interface Span {
@@ -98,7 +99,9 @@ async function runFilter(
 
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject)
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        reject(spawnError('ffmpeg', options.ffmpeg, error, () => error)),
+      )
       child.once('close', resolve)
     })
     if (options.signal?.aborted) throw new CodedError('CANCELLED')

@@ -236,21 +236,33 @@ t.test('a text file posing as a WAV fails with TRANSCRIPTION_FAILED and the reas
   t.match(error.detail, /exited with 1: .*format mismatch/)
 })
 
-t.test('a missing binary names the Debian packages to install', async (t) => {
+t.test('a missing binary is an unavailable tool naming the Debian packages', async (t) => {
   const missing = createPocketsphinxEngine({ binary: '/nonexistent/pocketsphinx_continuous' })
   const wav = join(librivox, 'sense_and_sensibility_01_austen_64kb-0880.wav')
 
-  await t.rejects(missing.transcribe(wav, {}), /pocketsphinx pocketsphinx-en-us/)
+  await t.rejects(missing.transcribe(wav, {}), {
+    name: 'ToolUnavailableError',
+    tool: 'pocketsphinx',
+    message: /ENOENT.*pocketsphinx pocketsphinx-en-us/,
+  })
 })
 
-t.test('a model path that does not exist fails with the log line that says so', async (t) => {
+t.test('a model file that does not exist is an unavailable tool naming it', async (t) => {
   const broken = createPocketsphinxEngine({ lm: '/nonexistent/model.lm.bin' })
   const wav = join(librivox, 'sense_and_sensibility_01_austen_64kb-0880.wav')
 
   await t.rejects(broken.transcribe(wav, {}), {
-    code: 'TRANSCRIPTION_FAILED',
-    detail: /nonexistent\/model\.lm\.bin not found/,
+    name: 'ToolUnavailableError',
+    message: 'model file /nonexistent/model.lm.bin is missing',
   })
+})
+
+t.test('a model that exists but pocketsphinx refuses fails with its log line', async (t) => {
+  const dir = t.testdir({ 'empty.lm': '' })
+  const broken = createPocketsphinxEngine({ lm: join(dir, 'empty.lm') })
+  const wav = join(librivox, 'sense_and_sensibility_01_austen_64kb-0880.wav')
+
+  await t.rejects(broken.transcribe(wav, {}), { code: 'TRANSCRIPTION_FAILED', detail: /ERROR/ })
 })
 
 t.test(
