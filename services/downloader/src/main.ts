@@ -3,7 +3,8 @@ import {
   exitOnSignals,
   loadWorkerSettings,
   MediaObjects,
-  resolveMediaTools,
+  type MediaTools,
+  MediaToolsCheck,
   runWorkerService,
 } from '@tella/platform'
 import { pino } from 'pino'
@@ -25,25 +26,34 @@ const settings = loadWorkerSettings(
   }),
 )
 const logger = pino({ level: settings.LOG_LEVEL, base: { service: 'downloader' } })
-const tools = resolveMediaTools()
-logger.info(tools, 'media tools resolved')
+// ffmpeg and ffprobe are checked before work is taken and again while the worker runs; a
+// missing one pauses the worker (readiness 503) rather than failing the jobs.
+const mediaTools = new MediaToolsCheck()
+if (mediaTools.check() === undefined) logger.info(mediaTools.tools, 'media tools resolved')
 
-const engine = new YtDlpEngine({
-  executable: settings.YTDLP_PATH,
-  socketTimeoutSec: settings.YOUTUBE_SOCKET_TIMEOUT_SEC,
-  ffmpegPath: tools.ffmpeg,
-})
-const youtube = {
-  engine,
-  limits: {
-    maxDurationSec: settings.YOUTUBE_MAX_DURATION_SEC,
-    maxBytes: settings.YOUTUBE_MAX_BYTES,
-    timeoutMs: settings.YOUTUBE_TIMEOUT_MS,
-  },
+const limits = {
+  maxDurationSec: settings.YOUTUBE_MAX_DURATION_SEC,
+  maxBytes: settings.YOUTUBE_MAX_BYTES,
+  timeoutMs: settings.YOUTUBE_TIMEOUT_MS,
 }
+const engineFor = (ffmpegPath: string | undefined) =>
+  new YtDlpEngine({
+    executable: settings.YTDLP_PATH,
+    socketTimeoutSec: settings.YOUTUBE_SOCKET_TIMEOUT_SEC,
+    ffmpegPath,
+  })
+let current = { ffmpeg: undefined as string | undefined, engine: engineFor(undefined) }
+/** yt-dlp is given the ffmpeg the last check found, which may change while the worker runs. */
+const youtubeFor = (tools: MediaTools) => {
+  if (current.ffmpeg !== tools.ffmpeg) {
+    current = { ffmpeg: tools.ffmpeg, engine: engineFor(tools.ffmpeg) }
+  }
+  return { engine: current.engine, limits }
+}
+
 // Uploads need no yt-dlp, so a missing one is a warning here and a coded failure per job.
-engine.version(AbortSignal.timeout(10_000)).then(
-  (version) => logger.info({ engine: engine.name, version }, 'youtube engine found'),
+current.engine.version(AbortSignal.timeout(10_000)).then(
+  (version) => logger.info({ engine: current.engine.name, version }, 'youtube engine found'),
   (error: unknown) => logger.warn({ err: error }, 'youtube engine unavailable'),
 )
 
@@ -53,9 +63,11 @@ const service = await runWorkerService({
   commandSchema: DownloadCommand,
   logger,
   settings,
+  prerequisites: [mediaTools],
   async handle(context, nc) {
     media ??= await MediaObjects.open(nc)
-    return runDownloadStage(context, { media, tools, youtube })
+    const tools = mediaTools.tools
+    return runDownloadStage(context, { media, tools, youtube: youtubeFor(tools) })
   },
 })
 exitOnSignals(service, logger)

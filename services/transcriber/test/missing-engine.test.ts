@@ -1,9 +1,18 @@
 import { mkdir, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { consumers, streams, subjects } from '@tella/contracts'
+import { jetstream } from '@nats-io/jetstream'
+import { subjects } from '@tella/contracts'
 import { connectNats, encodeJson, ensureTopology, MediaObjects } from '@tella/platform'
-import { freePort, serviceProcess, startNatsServer, waitFor } from '@tella/test-support'
+import {
+  freePort,
+  pauseLines,
+  serviceProcess,
+  stageOutcomes,
+  stageQueue,
+  startNatsServer,
+  waitFor,
+  workerReadiness,
+} from '@tella/test-support'
 import t from 'tap'
 import { durationOf, librivoxFiles } from './support/audio.ts'
 
@@ -20,7 +29,8 @@ t.teardown(async () => {
 })
 await ensureTopology(nc)
 const js = jetstream(nc)
-const jsm = await jetstreamManager(nc)
+const queue = () => stageQueue(nc, 'transcribe')
+const outcomes = () => stageOutcomes(nc)
 
 t.test('a missing pocketsphinx keeps the command queued until the engine appears', async (t) => {
   const audio = librivoxFiles[0] as string
@@ -47,22 +57,23 @@ t.test('a missing pocketsphinx keeps the command queued until the engine appears
   t.teardown(() => transcriber.kill('SIGKILL'))
   await transcriber.start()
 
-  const ready = await probe(port)
+  const ready = await workerReadiness(port)
   t.equal(ready.status, 503, 'not ready')
   t.match(ready.body, {
     status: 'unavailable',
     reasons: [/POCKETSPHINX_PATH=.* not an executable/],
   })
-  t.match(await metric(port), /tella_stage_prerequisites_ok\{stage="transcribe"\} 0/)
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+  t.match(metrics, /tella_stage_prerequisites_ok\{stage="transcribe"\} 0/)
 
   // Several checks run in this time; none takes the command or logs again.
   await new Promise((resolve) => setTimeout(resolve, 2_000))
   t.same(await queue(), { pending: 1, taken: 0, delivered: 0 }, 'the command is untouched')
-  t.equal(pausedLines(transcriber.logs), 1, 'one error line, not one per check')
+  t.equal(pauseLines(transcriber.logs), 1, 'one error line, not one per check')
 
   await mkdir(join(engine, '..'))
   await symlink('/usr/bin/pocketsphinx_continuous', engine)
-  await waitFor(async () => (await probe(port)).status === 200, {
+  await waitFor(async () => (await workerReadiness(port)).status === 200, {
     timeoutMs: 10_000,
     what: 'readiness once the engine is there',
   })
@@ -74,37 +85,3 @@ t.test('a missing pocketsphinx keeps the command queued until the engine appears
   t.same(await queue(), { pending: 0, taken: 0, delivered: 1 }, 'delivered once, no retry')
   t.match(transcriber.logs, /stage resumed/)
 })
-
-async function probe(port: number): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`http://127.0.0.1:${port}/readyz`)
-  return { status: response.status, body: await response.json() }
-}
-
-async function metric(port: number): Promise<string> {
-  return (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
-}
-
-async function queue() {
-  const info = await jsm.consumers.info(streams.commands, consumers.worker('transcribe'))
-  return {
-    pending: info.num_pending,
-    taken: info.num_ack_pending,
-    delivered: info.delivered.consumer_seq,
-  }
-}
-
-/** Completed and failed events published so far, read without consuming them. */
-async function outcomes(): Promise<Array<Record<string, unknown>>> {
-  const { state } = await jsm.streams.info(streams.events)
-  const found: Array<Record<string, unknown>> = []
-  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
-    const stored = await jsm.streams.getMessage(streams.events, { seq }).catch(() => null)
-    const event = stored?.json<Record<string, unknown>>()
-    if (event && event.kind !== 'progress') found.push(event)
-  }
-  return found
-}
-
-function pausedLines(logs: string): number {
-  return logs.split('\n').filter((line) => line.includes('"msg":"stage paused')).length
-}

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { basename, resolve } from 'node:path'
 import { CodedError } from '@tella/contracts'
+import { spawnError } from '@tella/platform'
 
 /**
  * Time a tool gets to exit after SIGTERM. ffmpeg finishes its output on SIGTERM, but while it
@@ -42,7 +43,8 @@ export interface ToolResult {
 
 /**
  * Runs a media tool to completion. Resolves with its exit status whatever it is; rejects only
- * when it could not start (INTERNAL_ERROR), when `signal` aborted it (CANCELLED) or when
+ * when it could not start (ToolUnavailableError when the binary is missing or not executable,
+ * INTERNAL_ERROR otherwise), when `signal` aborted it (CANCELLED) or when
  * `onStdoutLine` threw (that error). In the last two cases the promise settles only after the
  * process has exited, so no tool outlives the call.
  */
@@ -113,11 +115,13 @@ export function runTool(
     })
 
     // After a successful spawn, 'error' only reports a failed kill; 'close' still follows.
-    child.on('error', (error) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return
       signal?.removeEventListener('abort', onAbort)
-      const code = (error as NodeJS.ErrnoException).code ?? 'spawn failed'
-      reject(new CodedError('INTERNAL_ERROR', { detail: `${command}: ${code}`, cause: error }))
+      const code = error.code ?? 'spawn failed'
+      const internal = () =>
+        new CodedError('INTERNAL_ERROR', { detail: `${command}: ${code}`, cause: error })
+      reject(spawnError(basename(command), command, error, internal))
     })
 
     child.once('close', (exitCode, exitSignal) => {

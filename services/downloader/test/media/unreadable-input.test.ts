@@ -95,11 +95,12 @@ t.test('an mp4 cut before its trailing moov atom is UNSUPPORTED_FORMAT', async (
   await refusedByBoth(t, input, 'UNSUPPORTED_FORMAT', 'UNSUPPORTED_FORMAT')
 })
 
-t.test('a missing ffprobe binary is INTERNAL_ERROR, not a verdict on the file', async (t) => {
+t.test('a missing ffprobe binary is an unavailable tool, not a verdict on the file', async (t) => {
   const missing = join(dir, 'no-such-dir', 'ffprobe')
   await t.rejects(probeMedia(speech, { ffprobe: missing }), {
-    code: 'INTERNAL_ERROR',
-    detail: /ENOENT/,
+    name: 'ToolUnavailableError',
+    tool: 'ffprobe',
+    message: /ENOENT/,
   })
 })
 
