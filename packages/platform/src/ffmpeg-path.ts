@@ -13,8 +13,8 @@ type Env = Record<string, string | undefined>
 const executableSuffix = process.platform === 'win32' ? '.exe' : ''
 
 /**
- * Finds ffmpeg and ffprobe once at start, so that a missing binary stops the service with a
- * message instead of failing every job later.
+ * Finds ffmpeg and ffprobe. Workers call it through `MediaToolsCheck` at start and at every
+ * check, so that a missing binary pauses the worker with a message instead of failing jobs.
  *
  * ffmpeg: `FFMPEG_PATH`, then the binary of the `ffmpeg-static` package when that package is
  * installed, then `ffmpeg` on `PATH`. ffprobe: `FFPROBE_PATH`, then the directory ffmpeg was

@@ -18,7 +18,7 @@ import type { PrerequisiteWatch } from './prerequisite-watch.ts'
 import { ProgressReporter } from './progress-reporter.ts'
 import { attemptOf, handBack } from './stage-hand-back.ts'
 import type { StageMetrics, StageOutcome } from './stage-metrics.ts'
-import { toolUnavailableIn } from './tool-unavailable.ts'
+import { ToolUnavailableError } from './tool-unavailable.ts'
 
 export interface StageContext<C> {
   command: C
@@ -164,10 +164,10 @@ export async function startStageWorker<S extends TSchema, R extends object>(
       log.info('stage stopped: job cancelled')
       return 'cancelled'
     }
-    const unavailable = gate ? toolUnavailableIn(error) : undefined
-    if (gate && unavailable) {
+    // Only the error itself: a coded error caused by one (yt-dlp missing) is the job's verdict.
+    if (gate && error instanceof ToolUnavailableError) {
       // Not the job's fault: another replica, or this one once the tool is back, takes it.
-      gate.markUnavailable(`${unavailable.tool}: ${unavailable.message}`)
+      gate.markUnavailable(`${error.tool}: ${error.message}`)
       const how = await handBack(js, msg)
       log.warn({ err: error, how }, 'stage handed back: a tool it needs could not start')
       return 'handed-back'

@@ -37,12 +37,3 @@ export function spawnError(
     cause: error,
   })
 }
-
-/** The ToolUnavailableError in an error or its chain of causes, if there is one. */
-export function toolUnavailableIn(error: unknown): ToolUnavailableError | undefined {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    if (current instanceof ToolUnavailableError) return current
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
-}
