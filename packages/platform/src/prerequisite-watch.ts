@@ -25,6 +25,14 @@ export interface PrerequisiteWatchOptions {
  * the reasons, `tella_stage_prerequisites_ok` is 0, and one error line is logged for each
  * change of the reasons, one info line when they clear.
  *
+ * Limitation: nothing fails a job because its tools are missing. While every replica of a
+ * stage is paused, its commands wait in the queue for as long as that lasts, and their jobs
+ * stay IN_PROGRESS at that stage: the wait is the operator's to end, who sees every replica's
+ * /readyz answer 503 with the reasons, `tella_stage_prerequisites_ok` at 0 and the "stage
+ * paused" error line. Likewise a tool that passes its check but still cannot start (a script
+ * whose interpreter is missing) is taken and handed back once per check interval, uncounted,
+ * which shows as `tella_stage_runs_total{outcome="handed-back"}` rising and readiness flapping.
+ *
  * @example
  * const watch = await PrerequisiteWatch.start({ prerequisites: [ffmpegCheck], intervalMs:
  *   20_000, logger, stage: 'download' })
