@@ -5,6 +5,7 @@ import {
   describeTranscriber,
   loadTranscriberSettings,
   transcriberFromSettings,
+  transcriberPrerequisites,
 } from '../src/settings.ts'
 
 const key = 'sk-settings-test-key-0123456789'
@@ -18,9 +19,37 @@ t.test('without settings the offline engine runs on every core', async (t) => {
   t.equal(transcriberFromSettings(settings, '/usr/bin/ffmpeg').name, 'pocketsphinx')
   t.same(describeTranscriber(settings), {
     provider: 'pocketsphinx',
+    binary: 'pocketsphinx_continuous',
+    model: {
+      hmm: '/usr/share/pocketsphinx/model/en-us/en-us',
+      lm: '/usr/share/pocketsphinx/model/en-us/en-us.lm.bin',
+      dict: '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict',
+    },
     maxChunkSec: 60,
     concurrency: availableParallelism(),
   })
+})
+
+t.test('the offline engine is checked before work; a remote one has nothing local', async (t) => {
+  const [installed] = transcriberPrerequisites(loadTranscriberSettings({}))
+  t.equal(await installed?.check(), undefined, "Debian's binary and model pass")
+
+  const lm = '/nonexistent/en-us.lm.bin'
+  const [noModel] = transcriberPrerequisites(loadTranscriberSettings({ POCKETSPHINX_LM: lm }))
+  t.match(await noModel?.check(), /model file \/nonexistent\/en-us\.lm\.bin is missing/)
+
+  const hmm = t.testdir({ mdef: '', means: '' })
+  const [partial] = transcriberPrerequisites(loadTranscriberSettings({ POCKETSPHINX_HMM: hmm }))
+  t.match(await partial?.check(), /variances is missing/, 'an acoustic model without variances')
+
+  const binary = '/nonexistent/pocketsphinx_continuous'
+  const [noBinary] = transcriberPrerequisites(
+    loadTranscriberSettings({ POCKETSPHINX_PATH: binary }),
+  )
+  t.match(await noBinary?.check(), /POCKETSPHINX_PATH=\/nonexistent.* not an executable file/)
+
+  const openai = { TRANSCRIBE_PROVIDER: 'openai', OPENAI_TRANSCRIBE_API_KEY: key }
+  t.same(transcriberPrerequisites(loadTranscriberSettings(openai)), [])
 })
 
 t.test('the openai provider takes its own URL, key, model and limits', async (t) => {
