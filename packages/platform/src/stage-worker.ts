@@ -3,7 +3,6 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import {
   CodedError,
   consumers,
-  type ErrorCode,
   isCodedError,
   type Stage,
   streams,
@@ -16,6 +15,7 @@ import { decodeJson, encodeJson, peekJobRef } from './json-codec.ts'
 import { defaultStageDelivery, type StageDelivery } from './nats-topology.ts'
 import type { PrerequisiteWatch } from './prerequisite-watch.ts'
 import { ProgressReporter } from './progress-reporter.ts'
+import { defaultRetryDelay, finalFailureCode, withDetail } from './stage-failure-policy.ts'
 import { attemptOf, handBack } from './stage-hand-back.ts'
 import type { StageMetrics, StageOutcome } from './stage-metrics.ts'
 import { ToolUnavailableError } from './tool-unavailable.ts'
@@ -298,26 +298,8 @@ export async function startStageWorker<S extends TSchema, R extends object>(
   }
 }
 
-/**
- * A permanent error keeps its own code; a transient one that ran out of attempts keeps a
- * specific code when it has one (NETWORK_TIMEOUT) and otherwise says attempts ran out.
- */
 // Note: messages are terminated without a reason: nats-server 2.9 ignores a `+TERM` that
 // carries one, which would leave the message pending forever.
-
-function finalFailureCode(coded: CodedError | null): ErrorCode {
-  if (!coded || coded.code === 'INTERNAL_ERROR') return 'STAGE_ATTEMPTS_EXHAUSTED'
-  return coded.code
-}
-
-function defaultRetryDelay(deliveryCount: number): number {
-  return Math.min(60_000, 2_000 * 2 ** (deliveryCount - 1))
-}
-
-function withDetail(message: string, error: unknown): string {
-  const detail = isCodedError(error) ? error.detail : undefined
-  return detail ? `${message} (${detail})` : message
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
