@@ -30,7 +30,11 @@ async function upload() {
     body: form,
   })
   const body = (await response.json()) as { data?: { id: string }; code?: string }
-  return { status: response.status, body, elapsedMs: Math.round(performance.now() - started) }
+  return { status: response.status, body, elapsedMs: ms(started) }
+}
+
+function ms(since: number): number {
+  return Math.round(performance.now() - since)
 }
 
 t.test('an upload while NATS is down answers 503 at once; after it, uploads work', async (t) => {
@@ -41,13 +45,19 @@ t.test('an upload while NATS is down answers 503 at once; after it, uploads work
     timeoutMs: 10_000,
     what: 'jobs-api readiness to fail while NATS is down',
   })
-  t.comment(`/readyz answered 503 ${Math.round(performance.now() - killedAt)} ms after the kill`)
+  t.comment(`/readyz answered 503 ${ms(killedAt)} ms after the kill`)
 
   const refused = await upload()
   t.equal(refused.status, 503, `the upload answers 503 (${refused.elapsedMs} ms)`)
   t.same(refused.body, unavailable, 'with code SERVICE_UNAVAILABLE')
   t.ok(refused.elapsedMs < 5_000, 'it answers within 5 s')
   t.equal(await probe('/healthz'), 200, 'jobs-api stays live')
+  const scrapeStarted = performance.now()
+  const metrics = await fetch(`${stack.baseUrl}/metrics`)
+  const scraped = await metrics.text()
+  t.equal(metrics.status, 200, `/metrics still answers (${ms(scrapeStarted)} ms)`)
+  t.match(scraped, /^process_cpu_user_seconds_total /mu, 'with the process metrics')
+  t.notMatch(scraped, /^tella_queue_depth\{/mu, 'without the queue depths read from NATS')
 
   await stack.nats.restart()
   const restartedAt = performance.now()
@@ -55,7 +65,7 @@ t.test('an upload while NATS is down answers 503 at once; after it, uploads work
     timeoutMs: 20_000,
     what: 'jobs-api readiness to pass again after NATS came back',
   })
-  t.comment(`/readyz answered 200 ${Math.round(performance.now() - restartedAt)} ms after restart`)
+  t.comment(`/readyz answered 200 ${ms(restartedAt)} ms after restart`)
 
   const accepted = await upload()
   t.equal(accepted.status, 202, `an upload after the outage is accepted (${accepted.elapsedMs} ms)`)
@@ -122,5 +132,5 @@ async function uploadOn(agent: Agent) {
     request.on('error', reject)
     request.end(body)
   })
-  return { ...answer, elapsedMs: Math.round(performance.now() - started) }
+  return { ...answer, elapsedMs: ms(started) }
 }

@@ -87,6 +87,12 @@ t.test('a Postgres restart: 503 while it is down, then every job goes on', async
     t.same(await response.json(), unavailable, `${method} ${path} says SERVICE_UNAVAILABLE`)
     t.ok(elapsed < 5_000, `${method} ${path} answers within 5 s`)
   }
+  const metrics = await fetch(`${stack.baseUrl}/metrics`)
+  const scraped = await metrics.text()
+  t.equal(metrics.status, 200, '/metrics still answers')
+  t.notMatch(scraped, /^tella_jobs\{/mu, 'without the job counts read from Postgres')
+  t.match(scraped, /^tella_queue_depth\{/mu, 'with the queue depths read from NATS')
+
   const uploadStarted = performance.now()
   const refused = await uploadRecording(stack.baseUrl, user, recording, 'x').catch(String)
   t.match(refused, /upload answered 503: .*SERVICE_UNAVAILABLE/u, 'an upload answers 503')

@@ -86,7 +86,7 @@ export async function buildApp(
   const connected = trackConnection(nc)
   const registry = new Registry()
   await app.register(healthRoutes, { db, natsReady: connected })
-  await app.register(metricsRoutes, { db, nats: () => nc, registry })
+  await app.register(metricsRoutes, { db, nats: () => nc, natsReady: connected, registry })
   await app.register(async (api) => {
     api.addHook('onRequest', requireUser)
     await api.register(jobRoutes, { queries: new JobQueries(db), writes })
