@@ -11,7 +11,9 @@ const unavailable = {
   code: 'SERVICE_UNAVAILABLE',
 }
 
-const stack = await startStack()
+// No yt-dlp: a YouTube import ends at once with DOWNLOAD_ENGINE_UNAVAILABLE, and nothing
+// leaves this machine.
+const stack = await startStack({ env: { YTDLP_PATH: '/nonexistent/yt-dlp' } })
 t.teardown(() => stack.stop())
 const [clip] = await librivoxClips()
 
@@ -59,6 +61,16 @@ t.test('an upload while NATS is down answers 503 at once; after it, uploads work
   t.match(scraped, /^process_cpu_user_seconds_total /mu, 'with the process metrics')
   t.notMatch(scraped, /^tella_queue_depth\{/mu, 'without the queue depths read from NATS')
 
+  // A YouTube import only writes Postgres (the job and its outbox rows): it is accepted, and
+  // its command goes out once NATS is back.
+  const youtube = await fetch(`${stack.baseUrl}/api/imports/youtube`, {
+    method: 'POST',
+    headers: { ...bearer(user), 'content-type': 'application/json' },
+    body: JSON.stringify({ url: 'https://youtu.be/dQw4w9WgXcQ' }),
+  })
+  t.equal(youtube.status, 202, 'a YouTube import is accepted during the outage')
+  const youtubeJob = ((await youtube.json()) as { data: { id: string } }).data.id
+
   await stack.nats.restart()
   const restartedAt = performance.now()
   await waitFor(async () => (await probe('/readyz')) === 200, {
@@ -66,6 +78,13 @@ t.test('an upload while NATS is down answers 503 at once; after it, uploads work
     what: 'jobs-api readiness to pass again after NATS came back',
   })
   t.comment(`/readyz answered 200 ${ms(restartedAt)} ms after restart`)
+
+  const queued = await watchJob(stack.baseUrl, youtubeJob, user, 30_000)
+  t.match(
+    queued.at(-1),
+    { status: 'FAILED', errorCode: 'DOWNLOAD_ENGINE_UNAVAILABLE' },
+    'the YouTube import accepted during the outage reached the downloader after it',
+  )
 
   const accepted = await upload()
   t.equal(accepted.status, 202, `an upload after the outage is accepted (${accepted.elapsedMs} ms)`)
