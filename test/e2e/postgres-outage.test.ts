@@ -140,7 +140,8 @@ t.test('a Postgres restart: 503 while it is down, then every job goes on', async
   await waitFor(
     async () => {
       const listening = await client.query(
-        `select 1 from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`,
+        `select 1 from pg_stat_activity
+           where datname = current_database() and query ilike 'LISTEN%'`,
       )
       return (listening.rowCount ?? 0) > 0
     },
