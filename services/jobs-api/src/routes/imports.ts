@@ -102,7 +102,9 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
       } catch (error) {
         discardRest(request)
         // With NATS unreachable the removal could only wait for its own timeout (5 s) before the
-        // answer; it is left running instead, and the bucket's TTL (7 days) bounds what stays.
+        // answer, so it is left running instead.
+        // Limitation: if NATS is still away when that removal times out, the bytes stored so far
+        // stay in the bucket until its TTL (7 days) removes them; no job refers to them.
         const removal = media.remove(uploadKey).catch(() => undefined)
         if (options.natsReady() && !isOutageError(error)) await removal
         throw error
