@@ -17,15 +17,20 @@ export interface Stack {
 export interface StackOptions {
   /** Extra environment for every service. */
   env?: Record<string, string>
+  /**
+   * A database to use instead of a fresh one on the shared server, e.g. on a private server
+   * the test stops and restarts; its owner drops it.
+   */
+  database?: TestDatabase
 }
 
 /**
  * The whole product on loopback: a private NATS server, a private database on the shared
- * Postgres, and the four services as separate processes.
+ * Postgres (or the one given), and the four services as separate processes.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [database, nats, port, ...healthPorts] = await Promise.all([
-    createTestDatabase(),
+    options.database ?? createTestDatabase(),
     startNatsServer(),
     freePort(),
     freePort(),
@@ -51,7 +56,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stopAll = async () => {
     await Promise.all(Object.values(services).map((service) => service.kill('SIGTERM')))
     await nats.stop()
-    await database.drop()
+    if (!options.database) await database.drop()
   }
   try {
     await services['jobs-api'].start()

@@ -86,11 +86,16 @@ export async function buildApp(
   const connected = trackConnection(nc)
   const registry = new Registry()
   await app.register(healthRoutes, { db, natsReady: connected })
-  await app.register(metricsRoutes, { db, nats: () => nc, registry })
+  await app.register(metricsRoutes, { db, nats: () => nc, natsReady: connected, registry })
   await app.register(async (api) => {
     api.addHook('onRequest', requireUser)
     await api.register(jobRoutes, { queries: new JobQueries(db), writes })
-    await api.register(importRoutes, { writes, media, uploadMaxBytes: settings.UPLOAD_MAX_BYTES })
+    await api.register(importRoutes, {
+      writes,
+      media,
+      uploadMaxBytes: settings.UPLOAD_MAX_BYTES,
+      natsReady: connected,
+    })
     await api.register(noteRoutes, { notes: new NoteQueries(db) })
     await api.register(noteEditRoutes, { writes: new NoteWrites(db) })
     await api.register(courseRoutes, { courses: new CourseStore(db) })

@@ -32,6 +32,13 @@ export function createDatabase(connectionString: string, max = 10): DatabaseHand
   // An idle client losing its server (Postgres restart) must not crash the process; the
   // pool drops it and the next query opens a fresh one.
   pool.on('error', () => {})
+  // Neither pg-pool nor Kysely listens on a client while it is checked out, so one that lost
+  // its server between two statements (a transaction, or the relay waiting for NATS acks)
+  // threw an unhandled 'error' event and crashed the process. Its next statement fails
+  // instead, the transaction is rolled back, and the pool drops the client at release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
+  })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return { db, pool }
 }

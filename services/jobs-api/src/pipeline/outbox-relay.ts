@@ -83,20 +83,30 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
+    let failing = false
     while (!this.stopped) {
       try {
+        // A LISTEN lost with its connection (Postgres restarted) is taken up again before the
+        // next drain, so no notification falls between the drain and the new LISTEN. It used to
+        // be retried only after a failed drain: a restart shorter than the 1 s poll, or one that
+        // ended between the retry and the drain, left the relay polling for good.
+        await this.listen()
         // Cleared before the drain, so a notification that lands while it runs (the row
         // committed after its select) is not lost: without this, that row waited for the
         // next poll, a full second later (bench/pipeline-overhead.ts: p99 of 1 s per hop).
         this.notified = false
         const sent = await this.drainOnce()
+        if (failing) this.logger.info('outbox relay recovered')
+        failing = false
         if (sent === 0) await this.idle(idlePollMs)
       } catch (error) {
-        this.logger.warn({ err: error }, 'outbox relay failed, retrying')
+        // One warning per outage, not one a second while the database or broker is away.
+        if (!failing) this.logger.warn({ err: error }, 'outbox relay failed, retrying')
+        else this.logger.debug({ err: error }, 'outbox relay still failing')
+        failing = true
         // New rows do not cut the back-off short while the broker or database is failing.
         this.notified = false
         await this.idle(failureBackoffMs)
-        await this.listen().catch(() => undefined)
       }
     }
   }
@@ -113,7 +123,10 @@ export class OutboxRelay {
     })
   }
 
-  /** LISTEN on a dedicated connection; if it is lost the relay still polls every second. */
+  /**
+   * LISTEN on a dedicated connection, unless one is held already; while it is lost the relay
+   * still polls every second.
+   */
   private async listen(): Promise<void> {
     if (this.listener || this.stopped) return
     const client = await this.pool.connect()
@@ -121,9 +134,10 @@ export class OutboxRelay {
       this.notified = true
       this.wake?.()
     })
-    client.on('error', () => {
+    client.on('error', (error) => {
       // Only a connection still held here is released; one released by `stop` is the pool's.
       if (this.listener !== client) return
+      this.logger.warn({ err: error }, 'outbox relay lost its LISTEN connection')
       this.listener = undefined
       client.release(true)
     })

@@ -1,5 +1,6 @@
 import { CodedError, type ErrorCode, errorCatalogue, isCodedError } from '@tella/contracts'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isOutageError } from './outage-errors.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -33,12 +34,15 @@ const frameworkCodes: Record<string, ErrorCode> = {
 
 /**
  * Every error leaves as `{ success: false, error, code }`. Client mistakes are logged at info,
- * our own failures at error with the request, and the body of a 500 never carries internals.
+ * an unreachable Postgres or NATS at warn (the outage is the news, not each request), our own
+ * failures at error with the request, and the body of a 500 never carries internals.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const coded = toCodedError(error, request)
-    if (coded.status >= 500) {
+    if (coded.code === 'SERVICE_UNAVAILABLE') {
+      request.log.warn({ err: error, userId: request.userId }, 'dependency unavailable')
+    } else if (coded.status >= 500) {
       request.log.error({ err: error, userId: request.userId }, 'request failed')
     } else {
       request.log.info({ code: coded.code, userId: request.userId }, coded.message)
@@ -113,6 +117,7 @@ function toCodedError(error: FastifyError, request: FastifyRequest): CodedError 
     return new CodedError(config.mediaTypeCode)
   }
   if (mapped) return new CodedError(mapped)
+  if (isOutageError(error)) return new CodedError('SERVICE_UNAVAILABLE', { cause: error })
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {
     return new CodedError('INVALID_BODY', { message: error.message })

@@ -15,7 +15,7 @@ import { strictBodyValidator } from '../plugins/strict-body.ts'
 import { CourseIdParams } from './id-params.ts'
 import { paginationOf } from './pagination.ts'
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody }
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody, 503: ErrorBody }
 const bodyErrors = { ...errors, 413: ErrorBody, 415: ErrorBody }
 
 /** A course field refused by length or pattern answers its own code, not INVALID_BODY. */

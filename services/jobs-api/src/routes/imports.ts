@@ -15,12 +15,15 @@ import { parseYoutubeUrl } from '../imports/youtube-url.ts'
 import { newId } from '../jobs/ids.ts'
 import type { JobWrites } from '../pipeline/job-writes.ts'
 import type { MediaStore } from '../pipeline/media-store.ts'
+import { isOutageError } from '../plugins/outage-errors.ts'
 import { strictBodyValidator } from '../plugins/strict-body.ts'
 
 export interface ImportRoutesOptions {
   writes: JobWrites
   media: MediaStore
   uploadMaxBytes: number
+  /** True while the NATS connection is up; uploads stream into NATS and need it. */
+  natsReady: () => boolean
 }
 
 const errors = {
@@ -31,6 +34,7 @@ const errors = {
   415: ErrorBody,
   429: ErrorBody,
   500: ErrorBody,
+  503: ErrorBody,
 }
 
 interface UploadParts {
@@ -66,6 +70,9 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
         await drain(request)
         return reply.code(200).send({ success: true as const, data: earlier })
       }
+      // Refused before a byte of the body is read: a disconnected client only buffers until the
+      // object store's request times out, and the answer came after 10 s, as a 500.
+      if (!options.natsReady()) throw new CodedError('SERVICE_UNAVAILABLE')
       await writes.assertBelowActiveLimit(request.userId)
 
       const jobId = newId('job')
@@ -93,7 +100,13 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
           'upload import created',
         )
       } catch (error) {
-        await media.remove(uploadKey).catch(() => undefined)
+        discardRest(request)
+        // With NATS unreachable the removal could only wait for its own timeout (5 s) before the
+        // answer, so it is left running instead.
+        // Limitation: if NATS is still away when that removal times out, the bytes stored so far
+        // stay in the bucket until its TTL (7 days) removes them; no job refers to them.
+        const removal = media.remove(uploadKey).catch(() => undefined)
+        if (options.natsReady() && !isOutageError(error)) await removal
         throw error
       }
       const { job, created } = result
@@ -230,6 +243,16 @@ function idempotencyKey(request: FastifyRequest): string | null {
     throw new CodedError('IDEMPOTENCY_KEY_INVALID')
   }
   return header.trim()
+}
+
+/**
+ * Drops whatever the multipart parser left unread of a failed upload's body. The parser stops
+ * at the failure with the request piped into it and paused, so a client that had sent the
+ * whole body and reused the connection for its next request waited ~70 s for a reset.
+ */
+function discardRest(request: FastifyRequest): void {
+  request.raw.unpipe()
+  request.raw.resume()
 }
 
 /** Reads and discards a request body, so the client can finish sending it. */

@@ -32,7 +32,7 @@ export const jobEventRoutes: FastifyPluginAsyncTypebox<JobEventsOptions> = async
   app.addHook('preClose', async () => {
     for (const end of openStreams) end()
   })
-  const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody }
+  const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody, 503: ErrorBody }
 
   app.get(
     '/api/jobs/:id/events',

@@ -23,6 +23,7 @@ export const jobRetryRoutes: FastifyPluginAsyncTypebox<{ writes: JobWrites }> = 
           404: ErrorBody,
           429: ErrorBody,
           500: ErrorBody,
+          503: ErrorBody,
         },
       },
     },

@@ -20,7 +20,7 @@ export interface JobRoutesOptions {
 }
 
 const JobIdParams = Type.Object({ id: Type.String({ pattern: '^job_[A-Za-z0-9]{1,64}$' }) })
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody }
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody, 503: ErrorBody }
 
 /**
  * The read routes build their answers field by field in the documented shape (job-view.ts),

@@ -11,6 +11,7 @@ const errors = {
   413: ErrorBody,
   415: ErrorBody,
   500: ErrorBody,
+  503: ErrorBody,
 }
 
 /**

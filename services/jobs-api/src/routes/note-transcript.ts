@@ -53,6 +53,7 @@ export const noteTranscriptRoutes: FastifyPluginAsyncTypebox<{ notes: NoteQuerie
           401: ErrorBody,
           404: ErrorBody,
           500: ErrorBody,
+          503: ErrorBody,
         },
       },
     },

@@ -12,7 +12,7 @@ import { NoteIdParams } from './id-params.ts'
 import { noteTranscriptRoutes } from './note-transcript.ts'
 import { paginationOf } from './pagination.ts'
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody }
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 500: ErrorBody, 503: ErrorBody }
 
 /**
  * Reading notes: the caller's notes page by page (optionally one course's), one note with its
