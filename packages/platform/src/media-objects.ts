@@ -2,10 +2,11 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
-import { type ObjectStore, Objm } from '@nats-io/obj'
+import type { JetStreamManager } from '@nats-io/jetstream'
+import type { ObjectStore } from '@nats-io/obj'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { buckets, CodedError } from '@tella/contracts'
+import { openMediaBucket } from './media-bucket.ts'
 import { readObjectChunks } from './object-reads.ts'
 
 /**
@@ -19,7 +20,7 @@ export class MediaObjects {
   ) {}
 
   static async open(nc: NatsConnection): Promise<MediaObjects> {
-    const [store, jsm] = await Promise.all([new Objm(nc).open(buckets.media), jetstreamManager(nc)])
+    const { store, jsm } = await openMediaBucket(nc)
     return new MediaObjects(store, jsm)
   }
 

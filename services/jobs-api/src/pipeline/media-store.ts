@@ -1,8 +1,8 @@
-import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
-import { type ObjectStore, Objm } from '@nats-io/obj'
+import type { JetStreamManager } from '@nats-io/jetstream'
+import type { ObjectStore } from '@nats-io/obj'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { buckets, objectKeys } from '@tella/contracts'
-import { readObjectChunks } from '@tella/platform'
+import { openMediaBucket, readObjectChunks } from '@tella/platform'
 
 /**
  * jobs-api's handle on the shared object store: it writes uploads, reads transcripts and
@@ -15,7 +15,7 @@ export class MediaStore {
   ) {}
 
   static async open(nc: NatsConnection): Promise<MediaStore> {
-    const [store, jsm] = await Promise.all([new Objm(nc).open(buckets.media), jetstreamManager(nc)])
+    const { store, jsm } = await openMediaBucket(nc)
     return new MediaStore(store, jsm)
   }
 
