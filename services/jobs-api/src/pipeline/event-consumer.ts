@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { Counter, type Registry } from 'prom-client'
 import type { Database } from '../db/schema.ts'
+import { isOutageError } from '../plugins/outage-errors.ts'
 import { type BatchEntry, foldBatch } from './batch-fold.ts'
 import { type FoldOutcome, foldEvent } from './event-fold.ts'
 import type { MediaStore } from './media-store.ts'
@@ -24,13 +25,16 @@ const retryDelayMs = 2_000
 // 4,000). The pull below stays under the consumer's max_ack_pending (10,000).
 const maxBatch = 4000
 const missingTranscriptTries = 5
+/** Deliveries of an event that fails to fold on its own before its job is failed. */
+const maxEventDeliveries = 5
 const encoder = new TextEncoder()
 
 /**
  * Reads worker events from the shared durable consumer and folds them into Postgres in
  * batches. A message is acknowledged only after its batch committed, so a crash redelivers
  * it; folding is idempotent, so the redelivery is harmless. One bad message never stops the
- * loop: it is dropped alone, and a failed batch is retried as a whole.
+ * loop: an unreadable one is dropped alone; a batch that fails while Postgres is unreachable
+ * is retried as a whole, and one that fails otherwise is folded again event by event.
  */
 export class EventConsumer {
   private messages: ConsumerMessages | undefined
@@ -104,27 +108,80 @@ export class EventConsumer {
     }
 
     try {
-      for (const item of readable)
-        item.entry.transcript = await this.loadTranscript(item.entry.event)
-      const outcomes = await foldBatch(
-        this.db,
-        readable.map((item) => item.entry),
-      )
-      // Acks are queued without a pause between them, so the client sends a batch's acks in
-      // one socket write (awaiting each one cost a write per event: a third of the fold time).
-      const missing: Array<{ msg: JsMsg; event: StageEvent }> = []
-      for (const [index, { msg, entry }] of readable.entries()) {
-        const outcome = outcomes[index] ?? 'stale'
-        if (outcome === 'missing-transcript') missing.push({ msg, event: entry.event })
-        else this.settle(msg, entry.event, outcome)
-      }
-      for (const { msg, event } of missing) {
-        const log = this.logger.child({ jobId: event.jobId, stage: event.stage })
-        await this.onMissingTranscript(msg, event, log)
-      }
+      await this.foldAndSettle(readable)
     } catch (error) {
-      this.logger.error({ err: error, events: readable.length }, 'events not folded, will retry')
-      for (const { msg } of readable) msg.nak(retryDelayMs)
+      if (isOutageError(error)) {
+        this.logger.warn({ err: error, events: readable.length }, 'events not folded, will retry')
+        for (const { msg } of readable) msg.nak(retryDelayMs)
+        return
+      }
+      // Not the database's absence but something in the batch: one event at a time finds it,
+      // and the others are not held back with it.
+      this.logger.error({ err: error, events: readable.length }, 'batch not folded; one by one')
+      for (const item of readable) await this.foldAlone(item)
+    }
+  }
+
+  private async foldAndSettle(items: Array<{ msg: JsMsg; entry: BatchEntry }>): Promise<void> {
+    for (const item of items) item.entry.transcript = await this.loadTranscript(item.entry.event)
+    const outcomes = await foldBatch(
+      this.db,
+      items.map((item) => item.entry),
+    )
+    // Acks are queued without a pause between them, so the client sends a batch's acks in
+    // one socket write (awaiting each one cost a write per event: a third of the fold time).
+    const missing: Array<{ msg: JsMsg; event: StageEvent }> = []
+    for (const [index, { msg, entry }] of items.entries()) {
+      const outcome = outcomes[index] ?? 'stale'
+      if (outcome === 'missing-transcript') missing.push({ msg, event: entry.event })
+      else this.settle(msg, entry.event, outcome)
+    }
+    for (const { msg, event } of missing) {
+      const log = this.logger.child({ jobId: event.jobId, stage: event.stage })
+      await this.onMissingTranscript(msg, event, log)
+    }
+  }
+
+  /**
+   * Folds one event in its own transaction. One that still fails after `maxEventDeliveries`
+   * (a transcript that does not decode, a value Postgres refuses) fails its job with
+   * INTERNAL_ERROR and is terminated: it is never redelivered forever, and its job does not
+   * wait for a result that cannot be applied.
+   */
+  private async foldAlone(item: { msg: JsMsg; entry: BatchEntry }): Promise<void> {
+    try {
+      await this.foldAndSettle([item])
+    } catch (error) {
+      const { msg, entry } = item
+      const { event } = entry
+      const log = this.logger.child({ jobId: event.jobId, stage: event.stage, kind: event.kind })
+      const delivery = msg.info.deliveryCount
+      if (isOutageError(error) || delivery < maxEventDeliveries) {
+        log.warn({ err: error, delivery }, 'event not folded, will retry')
+        msg.nak(retryDelayMs)
+        return
+      }
+      log.error({ err: error, delivery }, 'event cannot be folded; its job fails')
+      await this.failJobOf(event, log)
+      msg.term()
+    }
+  }
+
+  private async failJobOf(event: StageEvent, log: Logger): Promise<void> {
+    const internalError = new CodedError('INTERNAL_ERROR').message
+    const failed: StageEvent = {
+      kind: 'failed',
+      stage: event.stage,
+      jobId: event.jobId,
+      attempt: event.attempt,
+      at: new Date().toISOString(),
+      code: 'INTERNAL_ERROR',
+      message: `${internalError} (the ${event.stage} result could not be applied)`,
+    }
+    try {
+      await this.db.transaction().execute((trx) => foldEvent(trx, failed, null))
+    } catch (error) {
+      log.error({ err: error }, 'job could not be failed either')
     }
   }
 

@@ -37,6 +37,7 @@ async function consumerFixture(t: Test) {
     db,
     nc,
     consumer,
+    media,
     info: () => jsm.consumers.info(streams.events, consumers.jobsApi),
     publish: (event: StageEvent) =>
       js.publish(subjects.event(event.stage, event.kind), encodeJson(event)),
@@ -171,3 +172,44 @@ t.test('every ack of a large batch reaches the server', async (t) => {
   t.equal(info.num_redelivered, 0, 'none was delivered again')
   t.equal(info.num_ack_pending, 0, 'none awaits an ack')
 })
+
+t.test(
+  'a result that cannot be folded fails its own job at delivery 5 and holds back no other',
+  async (t) => {
+    const f = await consumerFixture(t)
+    const [poisoned, healthy] = [await f.createJob(), await f.createJob()]
+    for (const jobId of [poisoned, healthy]) {
+      await f.db.transaction().execute((trx) => foldEvent(trx, events.downloaded(jobId), null))
+    }
+    // The transcript object exists but is not a transcript: every fold of its result throws.
+    const notATranscript = new TextEncoder().encode('{"segments": "none of them"}')
+    await f.media.store.putBlob({ name: `${poisoned}/transcript.json` }, notATranscript)
+
+    // Both in one batch: the healthy job's progress must not wait for the poisoned result.
+    await f.publish(events.transcribed(poisoned, 2))
+    await f.publish(events.progress(healthy, 2, 'transcribe', 0.5))
+    await f.consumer.start()
+    await waitFor(async () => (await f.job(healthy)).progress === 50, {
+      timeoutMs: 10_000,
+      what: 'the healthy job to be folded while the other result is retried',
+    })
+    t.equal((await f.job(poisoned)).status, 'IN_PROGRESS', 'the poisoned job is not failed at once')
+
+    await waitFor(async () => (await f.job(poisoned)).status === 'FAILED', {
+      timeoutMs: 30_000,
+      what: 'the job whose result cannot be folded to fail',
+    })
+    const job = await f.job(poisoned)
+    t.equal(job.error_code, 'INTERNAL_ERROR', 'with code INTERNAL_ERROR')
+    t.match(job.error_message, /transcribe result could not be applied/u)
+    t.equal(job.note_id, null, 'no note was made')
+    await waitFor(
+      async () => {
+        const info = await f.info()
+        return info.num_ack_pending === 0 && info.num_pending === 0
+      },
+      { timeoutMs: 5_000, what: 'the poisoned result to be terminated' },
+    )
+    t.equal((await f.info()).delivered.consumer_seq, 6, 'delivered 5 times, the progress once')
+  },
+)
