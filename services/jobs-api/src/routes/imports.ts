@@ -63,6 +63,12 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
     },
     async (request, reply) => {
       if (!request.isMultipart()) throw new CodedError('NOT_MULTIPART')
+      if (declaredLength(request) > options.uploadMaxBytes + multipartAllowanceBytes) {
+        // Refused before a byte is read, and the connection closed rather than drained:
+        // reading gigabytes only to refuse them costs the client the whole upload's time.
+        reply.header('connection', 'close')
+        throw new CodedError('FILE_TOO_LARGE')
+      }
       const key = idempotencyKey(request)
       const earlier = key ? await writes.findByIdempotencyKey(request.userId, key) : null
       if (earlier) {
@@ -153,6 +159,15 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
       return reply.code(created ? 202 : 200).send({ success: true as const, data: job })
     },
   )
+}
+
+/** Room for the form's text fields, part headers and boundaries around the file itself. */
+const multipartAllowanceBytes = 1024 * 1024
+
+/** The body's length as the client declares it; a chunked body declares none. */
+function declaredLength(request: FastifyRequest): number {
+  const declared = Number(request.headers['content-length'])
+  return Number.isSafeInteger(declared) ? declared : 0
 }
 
 /**
