@@ -51,8 +51,7 @@ export function asyncApiDocument() {
       stageCommands: {
         address: 'imports.cmd.{stage}',
         title: 'Stage commands (internal)',
-        description:
-          `Work-queue stream ${streams.commands}: ` + 'jobs-api asks a worker to run a stage.',
+        description: `Work-queue stream ${streams.commands}: jobs-api asks a worker to run a stage.`,
         parameters: { stage: { enum: [...stages] } },
         messages: {
           download: { $ref: '#/components/messages/DownloadCommand' },
