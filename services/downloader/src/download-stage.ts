@@ -52,6 +52,7 @@ export async function runDownloadStage(
       ffmpeg: deps.tools.ffmpeg,
       signal,
       expectedDurationSec: probe.declaredDurationSec,
+      audioTrack: probe.audioTrack,
       onProgress: (fraction) => context.reportProgress(0.4 + fraction * 0.5),
     })
 

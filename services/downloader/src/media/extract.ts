@@ -5,9 +5,6 @@ import { fileUrl, runTool, stderrDetail } from './child-process.ts'
 /** 16 kHz × 1 channel × 2 bytes: what the transcriber expects, and the unit of the duration. */
 const BYTES_PER_SECOND = 16_000 * 2
 
-/** ffmpeg writes the fmt chunk, an INFO list and the data header well inside this. */
-const WAV_HEADER_SEARCH_BYTES = 64 * 1024
-
 export interface ExtractOptions {
   ffmpeg: string
   signal?: AbortSignal | undefined
@@ -18,6 +15,8 @@ export interface ExtractOptions {
   onProgress?: ((fraction: number) => void) | undefined
   /** The probe's declared duration; progress is reported only when it is known. */
   expectedDurationSec?: number | null | undefined
+  /** Which audio stream to decode, counted among audio streams; the first when absent. */
+  audioTrack?: number | undefined
 }
 
 export interface ExtractedAudio {
@@ -27,7 +26,7 @@ export interface ExtractedAudio {
 }
 
 /**
- * Decodes the first audio stream of `input` into a 16 kHz mono signed 16-bit PCM WAV at
+ * Decodes one audio stream of `input` (`audioTrack`, else the first) into a 16 kHz mono signed 16-bit PCM WAV at
  * `output`. ffmpeg streams from file to file, so memory stays flat whatever the input's size.
  *
  * Throws CodedError `UNSUPPORTED_FORMAT` when ffmpeg cannot decode the input, `NO_AUDIO_TRACK`
@@ -75,9 +74,12 @@ async function decode(
   const args = [
     ['-hide_banner', '-nostdin', '-nostats', '-v', 'error', '-y'],
     ['-i', fileUrl(input)],
-    // The first audio stream, explicitly: ffmpeg's own choice is the one with most channels,
-    // which in a multi-language file need not be the main one.
-    ['-map', '0:a:0', '-vn', '-sn', '-dn'],
+    // The probe's audio stream, explicitly: ffmpeg's own choice is the one with most
+    // channels, which in a multi-track file need not be the main one.
+    ['-map', `0:a:${options.audioTrack ?? 0}`, '-vn', '-sn', '-dn'],
+    // No tags in the WAV: the transcriber needs none, and a source's long comment would
+    // otherwise become a LIST chunk ahead of the audio.
+    ['-map_metadata', '-1', '-fflags', '+bitexact'],
     ['-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav'],
     ['-progress', 'pipe:1', fileUrl(output)],
   ].flat()
@@ -119,23 +121,24 @@ function progressReader(options: ExtractOptions): ((line: string) => void) | und
 }
 
 /**
- * The size of the WAV's data chunk. Chunks are walked rather than a 44-byte header assumed,
- * because ffmpeg writes a LIST/INFO chunk before the data.
+ * The size of the WAV's data chunk. Chunks are walked from their headers, read one at a time,
+ * rather than a 44-byte header assumed: ffmpeg may write a LIST chunk of any size first.
  */
 async function wavDataBytes(path: string): Promise<number> {
   const file = await open(path, 'r')
   try {
     const { size } = await file.stat()
-    const header = Buffer.alloc(Math.min(size, WAV_HEADER_SEARCH_BYTES))
-    await file.read(header, 0, header.length, 0)
-
-    if (header.toString('latin1', 0, 4) !== 'RIFF' || header.toString('latin1', 8, 12) !== 'WAVE') {
+    const riff = Buffer.alloc(12)
+    await file.read(riff, 0, riff.length, 0)
+    if (riff.toString('latin1', 0, 4) !== 'RIFF' || riff.toString('latin1', 8, 12) !== 'WAVE') {
       throw new CodedError('INTERNAL_ERROR', { detail: 'ffmpeg did not write a WAV file' })
     }
 
-    for (let offset = 12; offset + 8 <= header.length; ) {
-      const id = header.toString('latin1', offset, offset + 4)
-      const chunkBytes = header.readUInt32LE(offset + 4)
+    const chunkHeader = Buffer.alloc(8)
+    for (let offset = 12; offset + 8 <= size; ) {
+      await file.read(chunkHeader, 0, 8, offset)
+      const id = chunkHeader.toString('latin1', 0, 4)
+      const chunkBytes = chunkHeader.readUInt32LE(4)
       if (id === 'data') {
         // Past 4 GiB (37 hours of audio) the 32-bit size cannot hold the truth; the file can.
         const available = size - (offset + 8)

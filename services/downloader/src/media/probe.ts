@@ -10,8 +10,14 @@ export interface MediaProbe {
   hasAudio: boolean
   /** A moving picture; cover art attached to an audio file does not count. */
   hasVideo: boolean
-  /** Codec of the first audio stream, the one extraction decodes. */
+  /** Codec of the audio stream extraction decodes (`audioTrack`). */
   audioCodec: string | null
+  /**
+   * Which audio stream to decode, counted among the audio streams (ffmpeg's `0:a:N`): the
+   * first one the file marks as default, else the first. A screen recorder may put a muted
+   * room track first and the microphone, marked default, second.
+   */
+  audioTrack: number
   /**
    * The duration the container declares. An estimate, not a measurement: a VBR mp3 without a
    * Xing header and a truncated file both declare more or less than they hold.
@@ -59,7 +65,12 @@ export async function probeMedia(path: string, options: ProbeOptions): Promise<M
   const output = await readContainer(path, options)
   const streams = output.streams ?? []
   const formatName = output.format?.format_name ?? ''
-  const audio = streams.find((stream) => stream.codec_type === 'audio')
+  const audioStreams = streams.filter((stream) => stream.codec_type === 'audio')
+  const audioTrack = Math.max(
+    0,
+    audioStreams.findIndex((stream) => stream.disposition?.default === 1),
+  )
+  const audio = audioStreams[audioTrack]
   const pictures = streams.filter(isMovingPicture)
   const hasVideo = pictures.length > 0 && !isStillImageFormat(formatName)
 
@@ -77,6 +88,7 @@ export async function probeMedia(path: string, options: ProbeOptions): Promise<M
     hasAudio: true,
     hasVideo,
     audioCodec: audio.codec_name ?? null,
+    audioTrack,
     declaredDurationSec: seconds(audio.duration) ?? seconds(output.format?.duration),
     sizeBytes: info.size,
   }
