@@ -112,6 +112,16 @@ for (const [fileName, title] of fileNameTitles) {
 }
 
 t.test(
+  'double quotes in a file name, sent as %22 by form encoders, come back as quotes',
+  async (t) => {
+    const name = 'Lecture «1» — "quoted" 100%22.wav'
+    const answer = await upload(newUser(), form({}, { bytes: 10, name }))
+    t.equal(answer.status, 202)
+    t.equal(answer.body.data.title, `Processing: ${name.replace('100%22', '100"')}`)
+  },
+)
+
+t.test(
   'an upload of audio_lecture.mp3 without a title is listed as "Processing: audio_lecture.mp3"',
   async (t) => {
     const answer = await upload(newUser(), form({}, { bytes: 10, name: 'audio_lecture.mp3' }))

@@ -8,7 +8,12 @@ const maxTitleLength = 200
  */
 export function safeFileName(raw: string | undefined): string | null {
   if (!raw) return null
-  const base = path.posix.basename(raw.replaceAll('\\', '/'))
+  // Browsers (the HTML form-data rules) and curl send `"`, CR and LF in a file name as %22,
+  // %0D and %0A; those three are decoded back, nothing else is.
+  const sent = raw.replace(/%(22|0D|0A)/giu, (_match, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  )
+  const base = path.posix.basename(sent.replaceAll('\\', '/'))
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
   const cleaned = base.replace(/[\u0000-\u001f\u007f]/gu, '').trim()
   return cleaned === '' ? null : cleaned.slice(0, 255)
