@@ -19,7 +19,7 @@ import { prepareStandIns } from './pipeline/stand-ins.ts'
  * Usage: pnpm --filter @tella/bench pipeline-overhead [jobs] [inFlight]
  */
 const jobs = Number(process.argv[2] ?? 1000)
-const inFlight = Number(process.argv[3] ?? 4)
+const inFlight = Number(process.argv[3] ?? 1)
 const aimMs = 50
 
 console.log(`load average at start: ${loadAverage()}`)
