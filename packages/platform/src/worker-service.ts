@@ -11,6 +11,7 @@ import { type Prerequisite, PrerequisiteWatch } from './prerequisite-watch.ts'
 import { StageDeliverySettings, stageDeliveryFrom } from './stage-delivery-settings.ts'
 import { StageMetrics } from './stage-metrics.ts'
 import { type StageContext, type StageWorker, startStageWorker } from './stage-worker.ts'
+import { sweepOrphanWorkDirs } from './work-dirs.ts'
 
 /** Settings every worker reads; a service may add its own. */
 export const WorkerSettings = Type.Object({
@@ -55,6 +56,7 @@ export async function runWorkerService<S extends TSchema, R extends object>(
   options: WorkerServiceOptions<S, R>,
 ): Promise<RunningWorkerService> {
   const { settings, logger, stage } = options
+  await sweepOrphanWorkDirs(logger)
   const nc = await connectNats({ url: settings.NATS_URL, name: `worker-${stage}` })
   const delivery = stageDeliveryFrom(settings)
   await ensureTopology(nc, delivery)

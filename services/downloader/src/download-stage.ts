@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import {
   CodedError,
@@ -7,7 +6,7 @@ import {
   type DownloadCompleted,
   objectKeys,
 } from '@tella/contracts'
-import type { MediaObjects, MediaTools, StageContext } from '@tella/platform'
+import { type MediaObjects, type MediaTools, makeWorkDir, type StageContext } from '@tella/platform'
 import { extractAudio } from './media/extract.ts'
 import { probeMedia } from './media/probe.ts'
 import type { VideoMetadata, YoutubeEngine } from './sources/youtube-engine.ts'
@@ -31,7 +30,7 @@ export async function runDownloadStage(
   deps: DownloadStageDeps,
 ): Promise<Result> {
   const { command, signal, logger } = context
-  const workDir = await mkdtemp(path.join(tmpdir(), `tella-${command.jobId}-`))
+  const workDir = await makeWorkDir(command.jobId)
   try {
     const source = await fetchSource(context, deps, workDir)
     context.reportProgress(0.4)

@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import {
   objectKeys,
@@ -7,7 +6,7 @@ import {
   type TranscribeCompleted,
   type TranscriptDocument,
 } from '@tella/contracts'
-import type { MediaObjects, StageContext } from '@tella/platform'
+import { type MediaObjects, makeWorkDir, type StageContext } from '@tella/platform'
 import type { LongAudioTranscriber } from './long-audio/chunked-transcriber.ts'
 
 type Result = Pick<TranscribeCompleted, 'transcriptKey' | 'segmentCount'>
@@ -24,7 +23,7 @@ export async function runTranscribeStage(
   transcriber: LongAudioTranscriber,
 ): Promise<Result> {
   const { command, signal } = context
-  const workDir = await mkdtemp(path.join(tmpdir(), `tella-${command.jobId}-`))
+  const workDir = await makeWorkDir(command.jobId)
   try {
     const wavPath = path.join(workDir, 'audio.wav')
     await media.download(command.audioKey, wavPath, signal)
