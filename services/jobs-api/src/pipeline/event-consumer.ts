@@ -129,7 +129,7 @@ export class EventConsumer {
       items.map((item) => item.entry),
     )
     // Acks are queued without a pause between them, so the client sends a batch's acks in
-    // one socket write (awaiting each one cost a write per event: a third of the fold time).
+    // one socket write (awaiting each one cost a write per event: a quarter of the fold time).
     const missing: Array<{ msg: JsMsg; event: StageEvent }> = []
     for (const [index, { msg, entry }] of items.entries()) {
       const outcome = outcomes[index] ?? 'stale'
