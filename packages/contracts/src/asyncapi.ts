@@ -51,7 +51,7 @@ export function asyncApiDocument() {
       stageCommands: {
         address: 'imports.cmd.{stage}',
         title: 'Stage commands (internal)',
-        description: `Work-queue stream ${streams.commands}: jobs-api asks a worker to run a stage.`,
+        description: workQueue(streams.commands, 'jobs-api asks a worker to run a stage.'),
         parameters: { stage: { enum: [...stages] } },
         messages: {
           download: { $ref: '#/components/messages/DownloadCommand' },
@@ -62,7 +62,7 @@ export function asyncApiDocument() {
       stageEvents: {
         address: 'imports.events.{stage}.{kind}',
         title: 'Stage events (internal)',
-        description: `Work-queue stream ${streams.events}: workers report progress and results.`,
+        description: workQueue(streams.events, 'workers report progress and results.'),
         parameters: {
           stage: { enum: [...stages] },
           kind: { enum: ['progress', 'completed', 'failed'] },
@@ -104,4 +104,9 @@ export function asyncApiDocument() {
       },
     },
   }
+}
+
+/** The description of a channel carried by a work-queue stream. */
+function workQueue(stream: string, what: string): string {
+  return `Work-queue stream ${stream}: ${what}`
 }

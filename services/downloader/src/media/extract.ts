@@ -26,8 +26,9 @@ export interface ExtractedAudio {
 }
 
 /**
- * Decodes one audio stream of `input` (`audioTrack`, else the first) into a 16 kHz mono signed 16-bit PCM WAV at
- * `output`. ffmpeg streams from file to file, so memory stays flat whatever the input's size.
+ * Decodes one audio stream of `input` (`audioTrack`, else the first) into a 16 kHz mono
+ * signed 16-bit PCM WAV at `output`. ffmpeg streams from file to file, so memory stays flat
+ * whatever the input's size.
  *
  * Throws CodedError `UNSUPPORTED_FORMAT` when ffmpeg cannot decode the input, `NO_AUDIO_TRACK`
  * when it has no audio stream or the stream decodes to no samples at all (the container was
