@@ -6,7 +6,7 @@ import type { JetStreamManager } from '@nats-io/jetstream'
 import type { ObjectStore } from '@nats-io/obj'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { buckets, CodedError } from '@tella/contracts'
-import { openMediaBucket } from './media-bucket.ts'
+import { openMediaBucket, readSmallObject } from './media-bucket.ts'
 import { readObjectChunks } from './object-reads.ts'
 
 /**
@@ -54,10 +54,8 @@ export class MediaObjects {
   }
 
   async getJson(key: string): Promise<unknown> {
-    const info = await this.store.info(key)
-    if (!info || info.deleted) throw new CodedError('SOURCE_MISSING', { detail: key })
-    const chunks: Uint8Array[] = []
-    for await (const chunk of readObjectChunks(this.jsm, buckets.media, info)) chunks.push(chunk)
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    const bytes = await readSmallObject({ store: this.store, jsm: this.jsm }, key)
+    if (!bytes) throw new CodedError('SOURCE_MISSING', { detail: key })
+    return JSON.parse(bytes.toString('utf8'))
   }
 }

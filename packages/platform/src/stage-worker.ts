@@ -121,8 +121,8 @@ export async function startStageWorker<S extends TSchema, R extends object>(
     const startedAt = performance.now()
 
     try {
-      // Not awaited: the event goes out while the stage starts, and the flush before the
-      // result keeps it ahead of the result.
+      // Not awaited: the event goes out while the stage starts, and `progress.settle()`
+      // before the result keeps it ahead of the result.
       progress.report(0)
       const result = await options.handle({
         command,

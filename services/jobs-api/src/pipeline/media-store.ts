@@ -1,8 +1,8 @@
 import type { JetStreamManager } from '@nats-io/jetstream'
 import type { ObjectStore } from '@nats-io/obj'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { buckets, objectKeys } from '@tella/contracts'
-import { openMediaBucket, readObjectChunks } from '@tella/platform'
+import { objectKeys } from '@tella/contracts'
+import { openMediaBucket, readSmallObject } from '@tella/platform'
 
 /**
  * jobs-api's handle on the shared object store: it writes uploads, reads transcripts and
@@ -25,11 +25,8 @@ export class MediaStore {
   }
 
   async readText(key: string): Promise<string | null> {
-    const info = await this.store.info(key)
-    if (!info || info.deleted) return null
-    const chunks: Uint8Array[] = []
-    for await (const chunk of readObjectChunks(this.jsm, buckets.media, info)) chunks.push(chunk)
-    return Buffer.concat(chunks).toString('utf8')
+    const bytes = await readSmallObject({ store: this.store, jsm: this.jsm }, key)
+    return bytes === null ? null : bytes.toString('utf8')
   }
 
   /** Deletes every object a job can own; objects never written are skipped. */
