@@ -2,7 +2,14 @@ import { openAsBlob } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
 import { errorCatalogue } from '@tella/contracts'
 import t from 'tap'
-import { bearer, librivoxClips, startStack, waitFor, watchJob } from '../support/index.ts'
+import {
+  bearer,
+  freezeProcess,
+  librivoxClips,
+  startStack,
+  waitFor,
+  watchJob,
+} from '../support/index.ts'
 
 const user = 'user_nats_outage'
 const unavailable = {
@@ -99,8 +106,8 @@ t.test('an upload to a NATS server that stopped answering answers 503, not 500',
   // A frozen server keeps its socket open, so the client still counts itself connected and
   // the upload starts; the object store's request times out instead.
   const pid = stack.nats.process.pid as number
+  await freezeProcess(pid)
   let frozen = true
-  process.kill(pid, 'SIGSTOP')
   const thaw = () => {
     if (frozen) process.kill(pid, 'SIGCONT')
     frozen = false

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import type { TestDatabase } from './database.ts'
+import { freezeProcess } from './processes.ts'
 import { freePort } from './wait.ts'
 
 const run = promisify(execFile)
@@ -31,7 +32,7 @@ export interface PostgresServer {
    * Freezes the postmaster (SIGSTOP): a new connection is accepted by the kernel but never
    * answered, as with a hung host, until `resume`. Sessions already open keep working.
    */
-  pause(): void
+  pause(): Promise<void>
   resume(): void
   /** Stops (if running) and removes the server's directory. Never throws, safe to repeat. */
   destroy(): Promise<void>
@@ -122,9 +123,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     },
     stop,
     start,
-    pause() {
+    async pause() {
       if (!pid) throw new Error('PostgreSQL is not running')
-      signal(pid, 'SIGSTOP')
+      await freezeProcess(pid)
       paused = true
     },
     resume,

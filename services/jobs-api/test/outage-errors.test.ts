@@ -1,6 +1,6 @@
 import { jetstream } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
-import { startNatsServer, startPostgresServer, waitFor } from '@tella/test-support'
+import { freezeProcess, startNatsServer, startPostgresServer, waitFor } from '@tella/test-support'
 import pg from 'pg'
 import t from 'tap'
 import { isOutageError } from '../src/plugins/outage-errors.ts'
@@ -99,7 +99,7 @@ t.test('a server that accepts connections but never answers: connect timeouts', 
   t.ok(isOutageError(exhausted), 'is an outage: 503')
   held.release()
 
-  postgres.pause()
+  await postgres.pause()
   t.teardown(() => postgres.resume())
   const fresh = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 500 })
   fresh.on('error', () => {})
@@ -120,7 +120,7 @@ t.test('NATS: a publish to a frozen server, a closed connection, a missing strea
   t.notOk(isOutageError(missingStream), `no stream is ours to fix: ${String(missingStream)}`)
 
   const pid = server.process.pid as number
-  process.kill(pid, 'SIGSTOP')
+  await freezeProcess(pid)
   const frozen = await failureOf(js.publish('no.stream.here', 'x')).finally(() =>
     process.kill(pid, 'SIGCONT'),
   )
