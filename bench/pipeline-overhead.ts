@@ -83,7 +83,7 @@ try {
       each((job) => handler(job.id, 'download') - tool(job.id).download),
     )
     row(
-      'transcribe stage, besides ffmpeg and the engine',
+      'transcribe stage, besides the speech engine',
       each((job) => handler(job.id, 'transcribe') - tool(job.id).transcribe),
     )
     row(

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
-import { resolveMediaTools } from '@tella/platform'
 import { librivoxClips } from '@tella/test-support'
 import {
   loadTranscriberSettings,
@@ -29,11 +28,9 @@ const rounds = Number(process.argv[4] ?? 1)
 const aim = 1.6
 const cores = availableParallelism()
 
-const { ffmpeg } = resolveMediaTools()
-
 interface Run {
   wallSec: number
-  /** CPU time of the decoders and ffmpeg: what the work cost, whoever else used the cores. */
+  /** CPU time of the decoders: what the work cost, whoever else used the cores. */
   cpuSec: number
 }
 
@@ -43,7 +40,7 @@ async function timeRun(wav: string, concurrency: number): Promise<Run> {
     POCKETSPHINX_CHUNK_SEC: String(chunkSec),
     POCKETSPHINX_CONCURRENCY: String(concurrency),
   })
-  const transcriber = transcriberFromSettings(settings, ffmpeg)
+  const transcriber = transcriberFromSettings(settings)
   const cpuBefore = await childCpuSeconds()
   const started = performance.now()
   const transcript = await transcriber.transcribe(wav, {})

@@ -88,9 +88,9 @@ export async function prepareStandIns(dir: string): Promise<StandIns> {
         const match = /^(\S+) (\d+\.\d+) (\d+\.\d+) .*?tella-(job_[A-Za-z0-9]+)-/u.exec(line)
         if (!match) continue
         const [, tool, start, end, jobId] = match as unknown as string[]
-        // The transcriber runs the engine and ffmpeg's audio filters (volumedetect,
-        // silencedetect) to find pauses; the rest is the download's probe and extraction.
-        const stage = tool === 'pocketsphinx' || line.includes(' -af ') ? 'transcribe' : 'download'
+        // The transcriber runs only the engine (it finds pauses in the WAV itself); ffprobe
+        // and ffmpeg are the download's probe and extraction.
+        const stage = tool === 'pocketsphinx' ? 'transcribe' : 'download'
         const times = byJob.get(jobId as string) ?? { download: 0, transcribe: 0, runs: 0 }
         times[stage] += (Number(end) - Number(start)) * 1000
         times.runs += 1

@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1.7
-# transcriber: speech to text with pocketsphinx (offline) or an OpenAI-compatible server; ffmpeg
-# cuts long audio at pauses. Build from the repository root:
+# transcriber: speech to text with pocketsphinx (offline) or an OpenAI-compatible server; it
+# finds pauses in the WAV itself, so no ffmpeg. Build from the repository root:
 #   docker build -f deploy/images/transcriber.Dockerfile -t tella-imports/transcriber .
 # Debian 12 (bookworm): its pocketsphinx ships pocketsphinx_continuous, which the engine runs
 # (later Debian releases replace that program).
@@ -24,14 +24,14 @@ COPY packages/platform/src packages/platform/src
 COPY services/transcriber/src services/transcriber/src
 
 FROM ${NODE_IMAGE}
-# tini as PID 1 forwards SIGTERM to node and reaps what ffmpeg and pocketsphinx leave behind.
+# tini as PID 1 forwards SIGTERM to node and reaps what pocketsphinx leaves behind.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      ffmpeg pocketsphinx pocketsphinx-en-us ca-certificates tini \
+      pocketsphinx pocketsphinx-en-us ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 # Root owns the code; the service runs as the image's `node` user (1000) and cannot change it.
 COPY --from=build /app /app
-ENV NODE_ENV=production HEALTH_PORT=9464 FFMPEG_PATH=/usr/bin/ffmpeg \
+ENV NODE_ENV=production HEALTH_PORT=9464 \
     POCKETSPHINX_PATH=/usr/bin/pocketsphinx_continuous
 USER 1000:1000
 # tsx resolves from deploy/node_modules, so the process starts there.

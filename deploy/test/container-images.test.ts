@@ -13,7 +13,7 @@ import { type ServiceName, serviceNames } from '../validation/service-settings.t
 const tools: Record<ServiceName, string[]> = {
   'jobs-api': ['tini'],
   downloader: ['tini', 'ffmpeg', 'python3'],
-  transcriber: ['tini', 'ffmpeg', 'pocketsphinx', 'pocketsphinx-en-us'],
+  transcriber: ['tini', 'pocketsphinx', 'pocketsphinx-en-us'],
   summarizer: ['tini'],
 }
 

@@ -50,7 +50,7 @@ export const serviceSettings: Record<ServiceName, ServiceSettings> = {
       ...mediaToolNames,
     ]),
   },
-  transcriber: withWorker(TranscriberSettings, loadTranscriberSettings, mediaToolNames),
+  transcriber: withWorker(TranscriberSettings, loadTranscriberSettings, []),
   summarizer: withWorker(SummarizerSettings, loadSummarizerSettings, []),
 }
 

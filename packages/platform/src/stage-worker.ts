@@ -105,17 +105,20 @@ export async function startStageWorker<S extends TSchema, R extends object>(
       return 'failed'
     }
 
-    if (await cancellations.isCancelled(job.jobId)) {
-      log.info('stage skipped: job was cancelled')
-      await msg.ackAck()
-      return 'cancelled'
-    }
-
     const controller = new AbortController()
     running.add(controller)
     const onShutdown = () => controller.abort('shutdown')
     shutdown.signal.addEventListener('abort', onShutdown)
     const unsubscribe = cancellations.subscribe(job.jobId, () => controller.abort('cancelled'))
+    // A cancel that came before this delivery is read while the stage starts, not before it:
+    // the read is a broker round trip on every stage (bench/pipeline-overhead.ts), and a
+    // cancelled job's stage is stopped by its signal at once. No result goes out before the
+    // read answered, and a failed read leaves the message to be redelivered, as before.
+    const cancelledEarlier = cancellations.isCancelled(job.jobId).then((cancelled) => {
+      if (cancelled) controller.abort('cancelled')
+      return cancelled
+    })
+    cancelledEarlier.catch(() => controller.abort('cancel check failed'))
     const lease = setInterval(() => msg.working(), settings.ackWaitMs / 3)
     const progress = new ProgressReporter(js, stage, job, log)
     const startedAt = performance.now()
@@ -131,12 +134,15 @@ export async function startStageWorker<S extends TSchema, R extends object>(
         reportProgress: (fraction) => progress.report(fraction),
         logger: log,
       })
+      if (await cancelledEarlier) throw new CodedError('CANCELLED')
       await progress.settle()
       await publishEvent(job, 'completed', { ...result })
       await msg.ackAck()
       log.info({ ms: Math.round(performance.now() - startedAt) }, 'stage completed')
       return 'completed'
     } catch (error) {
+      // Without an answer on cancellation the outcome cannot be told: redelivered later.
+      await cancelledEarlier
       return await settleFailure(msg, job, error, controller.signal, log)
     } finally {
       clearInterval(lease)

@@ -145,6 +145,28 @@ t.test('cancelling a job aborts its running stage and publishes no outcome', asy
   t.same(await f.outcomes(), [])
 })
 
+t.test('a job cancelled before delivery: no outcome, however quick its stage', async (t) => {
+  const f = await workerFixture(t)
+  const runs: string[] = []
+  await f.startWorker(async ({ command, signal }) => {
+    runs.push(command.jobId)
+    // One stage returns at once, before the cancellation is read; one waits for its signal.
+    if (command.jobId === 'job_instant') return { summary: 'done', keyPoints: [] }
+    return new Promise((_, reject) => {
+      signal.addEventListener('abort', () => reject(new CodedError('CANCELLED')))
+    })
+  })
+  await f.cancel('job_instant')
+  await f.cancel('job_waiting')
+  await f.sendCommand('job_instant')
+  await f.sendCommand('job_waiting')
+
+  await waitFor(() => runs.length === 2, { timeoutMs: 5_000, what: 'both stages to start' })
+  await waitFor(async () => (await f.pendingCommands()) === 0, { timeoutMs: 5_000, what: 'ack' })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.same(await f.outcomes(), [], 'neither publishes a result')
+})
+
 t.test('a worker shutting down hands its running stage to another replica', async (t) => {
   const f = await workerFixture(t)
   const first = await f.startWorker(

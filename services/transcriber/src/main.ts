@@ -1,7 +1,6 @@
 import { TranscribeCommand } from '@tella/contracts'
-import { exitOnSignals, MediaObjects, MediaToolsCheck, runWorkerService } from '@tella/platform'
+import { exitOnSignals, MediaObjects, runWorkerService } from '@tella/platform'
 import { pino } from 'pino'
-import type { LongAudioTranscriber } from './long-audio/chunked-transcriber.ts'
 import {
   describeTranscriber,
   loadTranscriberSettings,
@@ -13,16 +12,7 @@ import { runTranscribeStage } from './transcribe-stage.ts'
 const settings = loadTranscriberSettings()
 const logger = pino({ level: settings.LOG_LEVEL, base: { service: 'transcriber' } })
 logger.info(describeTranscriber(settings), 'speech engine chosen')
-
-// ffmpeg finds the pauses that long audio is cut at; it is checked with the engine, and
-// the transcriber is rebuilt if a later check finds it somewhere else.
-const mediaTools = new MediaToolsCheck()
-let built: { ffmpeg: string; transcriber: LongAudioTranscriber } | undefined
-const transcriberFor = (ffmpeg: string): LongAudioTranscriber => {
-  if (built?.ffmpeg !== ffmpeg)
-    built = { ffmpeg, transcriber: transcriberFromSettings(settings, ffmpeg) }
-  return built.transcriber
-}
+const transcriber = transcriberFromSettings(settings)
 
 let media: MediaObjects | undefined
 const service = await runWorkerService({
@@ -30,10 +20,10 @@ const service = await runWorkerService({
   commandSchema: TranscribeCommand,
   logger,
   settings,
-  prerequisites: [mediaTools, ...transcriberPrerequisites(settings)],
+  prerequisites: transcriberPrerequisites(settings),
   async handle(context, nc) {
     media ??= await MediaObjects.open(nc)
-    return runTranscribeStage(context, media, transcriberFor(mediaTools.tools.ffmpeg))
+    return runTranscribeStage(context, media, transcriber)
   },
 })
 exitOnSignals(service, logger)

@@ -92,12 +92,9 @@ function isHttpUrl(value: string): boolean {
  * process; a remote one gets its own limit on requests in flight.
  *
  * @example
- * const transcriber = transcriberFromSettings(loadTranscriberSettings(), '/usr/bin/ffmpeg')
+ * const transcriber = transcriberFromSettings(loadTranscriberSettings())
  */
-export function transcriberFromSettings(
-  settings: TranscriberSettings,
-  ffmpeg: string,
-): LongAudioTranscriber {
+export function transcriberFromSettings(settings: TranscriberSettings): LongAudioTranscriber {
   const silence = {
     belowPeakDb: settings.TRANSCRIBE_SILENCE_BELOW_PEAK_DB,
     minSilenceSec: settings.TRANSCRIBE_MIN_SILENCE_SEC,
@@ -112,7 +109,6 @@ export function transcriberFromSettings(
       responseFormat: settings.OPENAI_TRANSCRIBE_RESPONSE_FORMAT,
     })
     const chunking: ChunkingOptions = {
-      ffmpeg,
       silence,
       maxChunkSec: settings.OPENAI_TRANSCRIBE_MAX_CHUNK_SEC,
       maxChunkBytes: settings.OPENAI_TRANSCRIBE_MAX_CHUNK_BYTES,
@@ -132,7 +128,6 @@ export function transcriberFromSettings(
     ...pocketsphinxModel(settings),
   })
   return createChunkedTranscriber(engine, {
-    ffmpeg,
     silence,
     maxChunkSec: settings.POCKETSPHINX_CHUNK_SEC,
     concurrency: settings.POCKETSPHINX_CONCURRENCY || availableParallelism(),

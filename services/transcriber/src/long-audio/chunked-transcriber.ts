@@ -9,10 +9,15 @@ import { type Chunk, planChunks } from './chunk-plan.ts'
 import { noRetries, type RetryPolicy, withRetries } from './chunk-retry.ts'
 import { offsetTranscript } from './merge.ts'
 import { detectSilences, totalSeconds } from './silences.ts'
-import { readWavLayout, snapToFrame, wavHeaderBytes, writeWavSlice } from './wav-file.ts'
+import {
+  readWavLayout,
+  snapToFrame,
+  type WavLayout,
+  wavHeaderBytes,
+  writeWavSlice,
+} from './wav-file.ts'
 
 export interface ChunkingOptions {
-  ffmpeg: string
   /** Longest chunk the engine is sent, in seconds. */
   maxChunkSec: number
   /** Largest chunk file the engine is sent, header included; undefined for no limit. */
@@ -49,7 +54,7 @@ const planningShare = 0.02
  * retries exhausted) transcribes every chunk again.
  *
  * @example
- * const transcriber = createChunkedTranscriber(createPocketsphinxEngine(), { ffmpeg,
+ * const transcriber = createChunkedTranscriber(createPocketsphinxEngine(), {
  *   maxChunkSec: 90, concurrency: 2, silence: { belowPeakDb: -35, minSilenceSec: 0.3 } })
  * await transcriber.transcribe('/tmp/lecture.wav', { signal, onProgress, logger })
  */
@@ -68,8 +73,7 @@ export function createChunkedTranscriber(
       if (signal?.aborted) throw new CodedError('CANCELLED')
 
       const layout = await readWavLayout(wavPath)
-      const silences = await detectSilences(wavPath, layout.durationSec, {
-        ffmpeg: options.ffmpeg,
+      const silences = await detectSilences(wavPath, layout, {
         ...options.silence,
         signal,
       })
@@ -87,12 +91,12 @@ export function createChunkedTranscriber(
         'audio split into chunks',
       )
 
-      const workDir = await mkdtemp(path.join(path.dirname(wavPath), 'chunks-'))
+      const slices = new SliceDir(path.dirname(wavPath))
       try {
         const run = (chunk: Chunk, chunkSignal: AbortSignal, onProgress: ProgressSink) =>
           transcribeChunk(
             chunk,
-            { engine, options, wavPath, workDir, layout },
+            { engine, options, wavPath, slices, layout },
             {
               signal: chunkSignal,
               onProgress,
@@ -105,9 +109,29 @@ export function createChunkedTranscriber(
         })
         return finish(parts, totalSeconds(chunks.flatMap((chunk) => chunk.sound)))
       } finally {
-        await rm(workDir, { recursive: true, force: true })
+        await slices.remove()
       }
     },
+  }
+}
+
+/**
+ * The directory chunk files are cut into, next to the recording, made when the first chunk
+ * needs a file of its own: a recording sent whole makes none.
+ */
+class SliceDir {
+  private made: Promise<string> | undefined
+
+  constructor(private readonly parent: string) {}
+
+  async pathFor(chunk: Chunk): Promise<string> {
+    this.made ??= mkdtemp(path.join(this.parent, 'chunks-'))
+    return path.join(await this.made, `chunk-${chunk.index}.wav`)
+  }
+
+  async remove(): Promise<void> {
+    const dir = await this.made?.catch(() => undefined)
+    if (dir) await rm(dir, { recursive: true, force: true })
   }
 }
 
@@ -117,8 +141,8 @@ interface ChunkJob {
   engine: SpeechEngine
   options: ChunkingOptions
   wavPath: string
-  workDir: string
-  layout: Awaited<ReturnType<typeof readWavLayout>>
+  slices: SliceDir
+  layout: WavLayout
 }
 
 async function transcribeChunk(
@@ -126,8 +150,11 @@ async function transcribeChunk(
   job: ChunkJob,
   context: { signal: AbortSignal; onProgress: ProgressSink; logger?: Logger | undefined },
 ): Promise<Transcript> {
-  const slicePath = path.join(job.workDir, `chunk-${chunk.index}.wav`)
-  await writeWavSlice(job.wavPath, job.layout, chunk.start, chunk.end, slicePath, context.signal)
+  const whole = isWholeRecording(chunk, job.layout)
+  const slicePath = whole ? job.wavPath : await job.slices.pathFor(chunk)
+  if (!whole) {
+    await writeWavSlice(job.wavPath, job.layout, chunk.start, chunk.end, slicePath, context.signal)
+  }
   try {
     const durationSec = chunk.end - chunk.start
     const sound = chunk.sound.map((span) => ({
@@ -154,8 +181,19 @@ async function transcribeChunk(
     )
     return offsetTranscript(transcript, chunk.start, chunk.end)
   } finally {
-    await rm(slicePath, { force: true })
+    if (!whole) await rm(slicePath, { force: true })
   }
+}
+
+/**
+ * A chunk that spans the whole recording is sent as the file it is, when that file has the
+ * plain 44-byte header a slice would get (the downloader writes WAV without tags): engines
+ * such as pocketsphinx read no other header.
+ */
+function isWholeRecording(chunk: Chunk, layout: WavLayout): boolean {
+  const plainHeader = layout.dataOffset === wavHeaderBytes
+  const sixteenBitPcm = layout.bitsPerSample === 16
+  return plainHeader && sixteenBitPcm && chunk.start === 0 && chunk.end >= layout.durationSec
 }
 
 /**

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
+import { open } from 'node:fs/promises'
 import { CodedError } from '@tella/contracts'
-import { spawnError } from '@tella/platform'
+import type { WavLayout } from './wav-file.ts'
 
 /** A stretch of the audio in seconds from its start. */
 export interface Span {
@@ -10,8 +9,6 @@ export interface Span {
 }
 
 export interface SilenceOptions {
-  /** Absolute path of ffmpeg, as `resolveMediaTools` finds it. */
-  ffmpeg: string
   /** How far below the recording's peak audio counts as silence, in dB (negative). */
   belowPeakDb: number
   /** Shortest pause that counts; shorter ones are the gaps between words. */
@@ -25,92 +22,114 @@ export interface SilenceOptions {
  */
 const silenceFloorDb = -70
 
-const peakLine = /max_volume: (-?\d+(?:\.\d+)?|-inf) dB/u
-const startLine = /silence_start: (-?\d+(?:\.\d+)?)/u
-const endLine = /silence_end: (-?\d+(?:\.\d+)?)/u
+/** Full scale of a 16-bit sample: -32768 is 0 dB, as ffmpeg's `volumedetect` counts it. */
+const fullScale = 32768
+
+/** Bytes read per block: large enough that a two-hour lecture is a few hundred reads. */
+const blockBytes = 1 << 20
 
 /**
- * Finds the pauses of a recording with ffmpeg: `volumedetect` gives its peak, then
- * `silencedetect` marks what stays `belowPeakDb` under it. The threshold follows the peak
- * because recordings arrive at any gain: a lecture recorded quietly would otherwise be all
- * "silence", and its chunks never sent to an engine. Both passes decode far faster than
- * real time (a two-hour lecture in seconds).
+ * Finds the pauses of a 16-bit PCM WAV: one pass finds its peak, a second marks every
+ * stretch of at least `minSilenceSec` that stays `belowPeakDb` under it. The threshold
+ * follows the peak because recordings arrive at any gain: a lecture recorded quietly would
+ * otherwise be all "silence", and its chunks never sent to an engine.
+ *
+ * The rules are those of ffmpeg's `volumedetect` and `silencedetect` (samples of all channels
+ * in one run; a pause starts at its first quiet sample), computed here on the samples the
+ * downloader already decoded. Two ffmpeg processes cost more than the scan on short clips
+ * (about 60 ms each for a one-second clip; bench/pipeline-overhead.ts), and no less on long
+ * ones, where both read the same file from the page cache.
  *
  * Limitation: one loud click raises the peak, and with it the threshold, for the whole file;
  * a recording whose background hum sits above the threshold shows no pauses at all, so its
  * chunks are cut hard at the duration limit.
  *
  * @example
- * await detectSilences('/tmp/audio.wav', 600, { ffmpeg: '/usr/bin/ffmpeg', belowPeakDb: -35,
- *   minSilenceSec: 0.3 })
+ * await detectSilences('/tmp/audio.wav', await readWavLayout('/tmp/audio.wav'),
+ *   { belowPeakDb: -35, minSilenceSec: 0.3 })
  * // [{ start: 6.785, end: 9.367 }, ...]
  */
 export async function detectSilences(
   wavPath: string,
-  durationSec: number,
+  layout: WavLayout,
   options: SilenceOptions,
 ): Promise<Span[]> {
-  let peakDb = 0
-  await runFilter(options, wavPath, 'volumedetect', (line) => {
-    const peak = peakLine.exec(line)?.[1]
-    if (peak) peakDb = peak === '-inf' ? Number.NEGATIVE_INFINITY : Number(peak)
-  })
-  const noiseDb = Math.max(silenceFloorDb, peakDb + options.belowPeakDb).toFixed(1)
-
-  const silences: Span[] = []
-  let openStart: number | undefined
-  const filter = `silencedetect=noise=${noiseDb}dB:d=${options.minSilenceSec}`
-  await runFilter(options, wavPath, filter, (line) => {
-    const started = startLine.exec(line)?.[1]
-    if (started) openStart = Math.max(0, Number(started))
-    const ended = endLine.exec(line)?.[1]
-    if (ended && openStart !== undefined) {
-      silences.push({ start: openStart, end: Math.min(durationSec, Number(ended)) })
-      openStart = undefined
+  if (layout.bitsPerSample !== 16) {
+    const detail = `pauses are found in 16-bit audio, not ${layout.bitsPerSample}-bit`
+    throw new CodedError('TRANSCRIPTION_FAILED', { detail })
+  }
+  let peak = 0
+  await scanSamples(wavPath, layout, options.signal, (samples) => {
+    for (let index = 0; index < samples.length; index++) {
+      const level = Math.abs(samples[index] as number)
+      if (level > peak) peak = level
     }
   })
+  const peakDb = peak === 0 ? Number.NEGATIVE_INFINITY : 20 * Math.log10(peak / fullScale)
+  const noiseDb = Math.max(silenceFloorDb, peakDb + options.belowPeakDb)
+  // A sample is quiet when strictly inside ±threshold, which ffmpeg scales to 16-bit input
+  // and truncates to a sample value.
+  const threshold = Math.trunc(10 ** (noiseDb / 20) * (fullScale - 1))
 
-  // A pause that runs to the end of the file has no end line in some ffmpeg builds.
-  if (openStart !== undefined) silences.push({ start: openStart, end: durationSec })
+  const samplesPerSecond = layout.sampleRate * layout.channels
+  const minQuietSamples = Math.max(1, Math.ceil(options.minSilenceSec * samplesPerSecond))
+  const silences: Span[] = []
+  let position = 0
+  let quietRun = 0
+  let openStart: number | undefined
+  await scanSamples(wavPath, layout, options.signal, (samples) => {
+    for (let index = 0; index < samples.length; index++, position++) {
+      const sample = samples[index] as number
+      if (sample < threshold && sample > -threshold) {
+        quietRun++
+        if (quietRun === minQuietSamples) {
+          openStart = frameTime(position + 1 - minQuietSamples, layout)
+        }
+      } else {
+        if (openStart !== undefined) {
+          silences.push({ start: openStart, end: frameTime(position, layout) })
+          openStart = undefined
+        }
+        quietRun = 0
+      }
+    }
+  })
+  if (openStart !== undefined) silences.push({ start: openStart, end: layout.durationSec })
   return silences.filter((span) => span.end > span.start)
 }
 
-/** Runs ffmpeg with one audio filter and no output, handing each log line to `onLine`. */
-async function runFilter(
-  options: SilenceOptions,
+/** Seconds from the start at the frame holding the sample at `position`. */
+function frameTime(position: number, layout: WavLayout): number {
+  return Math.floor(position / layout.channels) / layout.sampleRate
+}
+
+/** Hands the WAV's samples to `onBlock` in order, a block at a time, reusing one buffer. */
+async function scanSamples(
   wavPath: string,
-  filter: string,
-  onLine: (line: string) => void,
+  layout: WavLayout,
+  signal: AbortSignal | undefined,
+  onBlock: (samples: Int16Array) => void,
 ): Promise<void> {
-  if (options.signal?.aborted) throw new CodedError('CANCELLED')
-
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-i', wavPath, '-af', filter]
-  const child = spawn(options.ffmpeg, [...args, '-f', 'null', '-'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  const onAbort = () => child.kill('SIGKILL')
-  options.signal?.addEventListener('abort', onAbort, { once: true })
-
-  let tail = ''
-  createInterface({ input: child.stderr }).on('line', (line) => {
-    tail = `${tail}\n${line}`.slice(-600)
-    onLine(line)
-  })
-
+  if (signal?.aborted) throw new CodedError('CANCELLED')
+  const file = await open(wavPath, 'r')
   try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) =>
-        reject(spawnError('ffmpeg', options.ffmpeg, error, () => error)),
-      )
-      child.once('close', resolve)
-    })
-    if (options.signal?.aborted) throw new CodedError('CANCELLED')
-    if (code !== 0) {
-      const detail = `ffmpeg ${filter} exited with ${code}: ${tail.trim()}`
-      throw new CodedError('TRANSCRIPTION_FAILED', { detail })
+    // An ArrayBuffer of its own, so the samples can be viewed as aligned Int16 values (WAV
+    // is little-endian, as is every CPU Node runs on here).
+    const bytes = new Uint8Array(Math.min(blockBytes, Math.max(2, layout.dataBytes)))
+    const end = layout.dataOffset + layout.dataBytes
+    let offset = layout.dataOffset
+    while (offset < end) {
+      if (signal?.aborted) throw new CodedError('CANCELLED')
+      const wanted = Math.min(bytes.length, end - offset)
+      const { bytesRead } = await file.read(bytes, 0, wanted, offset)
+      if (bytesRead === 0) break
+      const whole = bytesRead - (bytesRead % 2)
+      onBlock(new Int16Array(bytes.buffer, 0, whole / 2))
+      offset += whole
+      if (whole === 0) break
     }
   } finally {
-    options.signal?.removeEventListener('abort', onAbort)
+    await file.close()
   }
 }
 

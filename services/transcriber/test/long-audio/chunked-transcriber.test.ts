@@ -1,16 +1,18 @@
+import { execFile } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { resolveMediaTools } from '@tella/platform'
 import t from 'tap'
 import { createPocketsphinxEngine } from '../../src/engines/pocketsphinx.ts'
 import { createChunkedTranscriber } from '../../src/long-audio/chunked-transcriber.ts'
 import { joinWithPauses, librivoxFiles } from '../support/audio.ts'
 
-const { ffmpeg } = resolveMediaTools()
+const run = promisify(execFile)
 const silence = { belowPeakDb: -35, minSilenceSec: 0.3 }
 
 function offline(maxChunkSec: number, concurrency: number) {
   return createChunkedTranscriber(createPocketsphinxEngine(), {
-    ffmpeg,
     maxChunkSec,
     concurrency,
     silence,
@@ -103,11 +105,41 @@ t.test('the chunk files are removed, whether the run succeeds or not', async (t)
   t.same(await readdir(dir).then((names) => names.filter((n) => n.startsWith('chunks-'))), [])
 })
 
+t.test('a clip that fits one chunk is sent as its own file; a tagged one is cut', async (t) => {
+  const dir = t.testdir()
+  const plain = join(dir, 'plain.wav')
+  // ffmpeg writes its encoder tag in a LIST chunk unless told not to, as the downloader is.
+  const tagged = join(dir, 'tagged.wav')
+  const source = librivoxFiles[0] as string
+  await run('sox', [source, plain])
+  await run(resolveMediaTools().ffmpeg, ['-v', 'error', '-i', source, tagged])
+  const sent: string[] = []
+  const engine = createPocketsphinxEngine()
+  const recording = createChunkedTranscriber(
+    {
+      name: engine.name,
+      transcribe(path, options) {
+        sent.push(path)
+        return engine.transcribe(path, options)
+      },
+    },
+    { maxChunkSec: 30, concurrency: 1, silence },
+  )
+
+  const whole = await recording.transcribe(plain, {})
+  const cut = await recording.transcribe(tagged, {})
+
+  t.equal(sent[0], plain, 'the plain WAV itself, no copy')
+  t.match(sent[1], /chunks-[^/]+\/chunk-0\.wav$/, 'a slice with a plain header')
+  t.same(cut.text, whole.text, 'the same words either way')
+  t.ok(whole.text.split(' ').length > 5, `words: ${whole.text}`)
+  t.same(await readdir(dir).then((names) => names.filter((n) => n.startsWith('chunks-'))), [])
+})
+
 t.test('a concurrency below one is refused at construction', async (t) => {
   t.throws(
     () =>
       createChunkedTranscriber(createPocketsphinxEngine(), {
-        ffmpeg,
         maxChunkSec: 10,
         concurrency: 0,
         silence,

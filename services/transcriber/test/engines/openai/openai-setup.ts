@@ -1,4 +1,3 @@
-import { resolveMediaTools } from '@tella/platform'
 import {
   createOpenAiEngine,
   type OpenAiEngineOptions,
@@ -12,8 +11,6 @@ import type { TranscriptionServer } from '../../support/transcription-server.ts'
 
 /** Shaped like a real key, so a leak would also match the shape-based redaction. */
 export const testApiKey = 'sk-test-LOOPBACKkey0123456789abcdef'
-
-const { ffmpeg } = resolveMediaTools()
 
 /**
  * The provider as the worker builds it, pointed at the loopback server: the real SDK client,
@@ -34,7 +31,6 @@ export function openAiTranscriber(
       ...engine,
     }),
     {
-      ffmpeg,
       maxChunkSec: 12,
       concurrency: 2,
       silence: { belowPeakDb: -35, minSilenceSec: 0.3 },
