@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises'
+import { type FileHandle, open } from 'node:fs/promises'
 import { CodedError } from '@tella/contracts'
 import type { WavLayout } from './wav-file.ts'
 
@@ -58,13 +58,34 @@ export async function detectSilences(
     const detail = `pauses are found in 16-bit audio, not ${layout.bitsPerSample}-bit`
     throw new CodedError('TRANSCRIPTION_FAILED', { detail })
   }
+  const file = await open(wavPath, 'r')
+  try {
+    const scan = sampleScanner(file, layout, options.signal)
+    return await findPauses(await peakOf(scan), scan, layout, options)
+  } finally {
+    await file.close()
+  }
+}
+
+type Scan = (onBlock: (samples: Int16Array) => void) => Promise<void>
+
+async function peakOf(scan: Scan): Promise<number> {
   let peak = 0
-  await scanSamples(wavPath, layout, options.signal, (samples) => {
+  await scan((samples) => {
     for (let index = 0; index < samples.length; index++) {
       const level = Math.abs(samples[index] as number)
       if (level > peak) peak = level
     }
   })
+  return peak
+}
+
+async function findPauses(
+  peak: number,
+  scan: Scan,
+  layout: WavLayout,
+  options: SilenceOptions,
+): Promise<Span[]> {
   const peakDb = peak === 0 ? Number.NEGATIVE_INFINITY : 20 * Math.log10(peak / fullScale)
   const noiseDb = Math.max(silenceFloorDb, peakDb + options.belowPeakDb)
   // A sample is quiet when strictly inside ±threshold, which ffmpeg scales to 16-bit input
@@ -77,7 +98,7 @@ export async function detectSilences(
   let position = 0
   let quietRun = 0
   let openStart: number | undefined
-  await scanSamples(wavPath, layout, options.signal, (samples) => {
+  await scan((samples) => {
     for (let index = 0; index < samples.length; index++, position++) {
       const sample = samples[index] as number
       if (sample < threshold && sample > -threshold) {
@@ -103,33 +124,31 @@ function frameTime(position: number, layout: WavLayout): number {
   return Math.floor(position / layout.channels) / layout.sampleRate
 }
 
-/** Hands the WAV's samples to `onBlock` in order, a block at a time, reusing one buffer. */
-async function scanSamples(
-  wavPath: string,
-  layout: WavLayout,
-  signal: AbortSignal | undefined,
-  onBlock: (samples: Int16Array) => void,
-): Promise<void> {
-  if (signal?.aborted) throw new CodedError('CANCELLED')
-  const file = await open(wavPath, 'r')
-  try {
-    // An ArrayBuffer of its own, so the samples can be viewed as aligned Int16 values (WAV
-    // is little-endian, as is every CPU Node runs on here).
-    const bytes = new Uint8Array(Math.min(blockBytes, Math.max(2, layout.dataBytes)))
-    const end = layout.dataOffset + layout.dataBytes
+/**
+ * Hands the WAV's samples to `onBlock` in order, a block at a time, reusing one buffer. A
+ * recording that fits one block is read once however often it is scanned.
+ */
+function sampleScanner(file: FileHandle, layout: WavLayout, signal: AbortSignal | undefined): Scan {
+  // An ArrayBuffer of its own, so the samples can be viewed as aligned Int16 values (WAV is
+  // little-endian, as is every CPU Node runs on here).
+  const bytes = new Uint8Array(Math.min(blockBytes, Math.max(2, layout.dataBytes)))
+  const end = layout.dataOffset + layout.dataBytes
+  let heldWhole: Int16Array | undefined
+  return async (onBlock) => {
+    if (signal?.aborted) throw new CodedError('CANCELLED')
+    if (heldWhole) return onBlock(heldWhole)
     let offset = layout.dataOffset
     while (offset < end) {
       if (signal?.aborted) throw new CodedError('CANCELLED')
       const wanted = Math.min(bytes.length, end - offset)
       const { bytesRead } = await file.read(bytes, 0, wanted, offset)
-      if (bytesRead === 0) break
       const whole = bytesRead - (bytesRead % 2)
-      onBlock(new Int16Array(bytes.buffer, 0, whole / 2))
-      offset += whole
       if (whole === 0) break
+      const samples = new Int16Array(bytes.buffer, 0, whole / 2)
+      if (offset === layout.dataOffset && whole >= layout.dataBytes) heldWhole = samples
+      onBlock(samples)
+      offset += whole
     }
-  } finally {
-    await file.close()
   }
 }
 
