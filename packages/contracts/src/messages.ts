@@ -23,6 +23,42 @@ export const DownloadCommand = Type.Object({
 })
 export type DownloadCommand = Static<typeof DownloadCommand>
 
+export const Segment = Type.Object({
+  start: Type.Number({ minimum: 0 }),
+  end: Type.Number({ minimum: 0 }),
+  text: Type.String(),
+})
+export type Segment = Static<typeof Segment>
+
+/**
+ * Stored in the object store under `objectKeys.transcript`: a long lecture's transcript
+ * outgrows a message. One of at most `inlineTranscriptMaxBytes` of JSON also travels in the
+ * messages that name it, which saves the readers a fetch; the stored copy is the same.
+ */
+export const TranscriptDocument = Type.Object({
+  text: Type.String(),
+  segments: Type.Array(Segment),
+  engine: Type.String(),
+})
+export type TranscriptDocument = Static<typeof TranscriptDocument>
+
+/** Largest transcript JSON, in UTF-8 bytes, carried inside a message as well as stored. */
+export const inlineTranscriptMaxBytes = 64 * 1024
+
+/**
+ * The fields that carry a transcript inline: `{ transcript }` when its JSON fits
+ * `inlineTranscriptMaxBytes`, else none (readers fetch the stored copy by its key).
+ *
+ * @example
+ * const command = { ...ref, transcriptKey, ...inlineTranscript(document) }
+ */
+export function inlineTranscript(document: TranscriptDocument): {
+  transcript?: TranscriptDocument
+} {
+  const bytes = new TextEncoder().encode(JSON.stringify(document)).length
+  return bytes <= inlineTranscriptMaxBytes ? { transcript: document } : {}
+}
+
 export const TranscribeCommand = Type.Object({
   ...JobRef,
   audioKey: Type.String(),
@@ -33,23 +69,10 @@ export type TranscribeCommand = Static<typeof TranscribeCommand>
 export const SummarizeCommand = Type.Object({
   ...JobRef,
   transcriptKey: Type.String(),
+  /** The stored transcript itself, when it is small enough to travel inline. */
+  transcript: Type.Optional(TranscriptDocument),
 })
 export type SummarizeCommand = Static<typeof SummarizeCommand>
-
-export const Segment = Type.Object({
-  start: Type.Number({ minimum: 0 }),
-  end: Type.Number({ minimum: 0 }),
-  text: Type.String(),
-})
-export type Segment = Static<typeof Segment>
-
-/** Stored in the object store under `objectKeys.transcript`, too large for a message. */
-export const TranscriptDocument = Type.Object({
-  text: Type.String(),
-  segments: Type.Array(Segment),
-  engine: Type.String(),
-})
-export type TranscriptDocument = Static<typeof TranscriptDocument>
 
 const EventBase = {
   jobId: Type.String({ minLength: 1 }),
@@ -96,6 +119,8 @@ export const TranscribeCompleted = Type.Object({
   stage: Type.Literal('transcribe'),
   transcriptKey: Type.String(),
   segmentCount: Type.Integer({ minimum: 0 }),
+  /** The stored transcript itself, when it is small enough to travel inline. */
+  transcript: Type.Optional(TranscriptDocument),
 })
 export type TranscribeCompleted = Static<typeof TranscribeCompleted>
 

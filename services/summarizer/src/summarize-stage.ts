@@ -12,7 +12,8 @@ type Result = Pick<SummarizeCompleted, 'summary' | 'keyPoints'>
 const readShare = 0.1
 
 /**
- * The summarize stage: read the stored transcript and summarise it. An empty transcript gives
+ * The summarize stage: take the transcript from the command, or from the store when it was
+ * too large to travel inline, and summarise it. An empty transcript gives
  * an empty summary without asking the engine, so nothing is ever invented from silence (nor a
  * provider paid to read it). Progress moves with the engine's, e.g. per part of a long
  * transcript.
@@ -23,8 +24,9 @@ export async function runSummarizeStage(
   engine: SummaryEngine,
 ): Promise<Result> {
   const { command, signal } = context
-  const raw = await media.getJson(command.transcriptKey)
-  const transcript = decodeJson(TranscriptDocument, encodeJson(raw))
+  const transcript =
+    command.transcript ??
+    decodeJson(TranscriptDocument, encodeJson(await media.getJson(command.transcriptKey)))
   context.reportProgress(readShare)
 
   if (transcript.text.trim() === '') {

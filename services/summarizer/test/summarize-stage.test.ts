@@ -69,3 +69,19 @@ t.test('the stage progress rises with each part of a long transcript', async (t)
   t.equal(progress[0], 0.1, 'reading the transcript is the first tenth')
   t.equal(progress.at(-1), 1)
 })
+
+t.test('a transcript carried in the command is summarised without reading the store', async (t) => {
+  const server = await startChatServer(t, () => summaryReply('From the command.', ['inline']))
+  const inline = { text: 'Entropy rises in a closed system.', segments: [], engine: 'x' }
+  const context = { ...contextRecording([]), command: { ...command, transcript: inline } }
+  const unreadable = {
+    async getJson(): Promise<unknown> {
+      throw new Error('the store was read')
+    },
+  }
+
+  const result = await runSummarizeStage(context, unreadable, engineFor(server))
+
+  t.same(result, { summary: 'From the command.', keyPoints: ['inline'] })
+  t.match(JSON.stringify(server.requests[0]?.body), /Entropy rises/, 'the provider got its text')
+})

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import {
+  inlineTranscript,
   objectKeys,
   type TranscribeCommand,
   type TranscribeCompleted,
@@ -9,12 +10,12 @@ import {
 import { type MediaObjects, makeWorkDir, type StageContext } from '@tella/platform'
 import type { LongAudioTranscriber } from './long-audio/chunked-transcriber.ts'
 
-type Result = Pick<TranscribeCompleted, 'transcriptKey' | 'segmentCount'>
+type Result = Pick<TranscribeCompleted, 'transcriptKey' | 'segmentCount' | 'transcript'>
 
 /**
  * The transcribe stage: fetch the normalised audio, transcribe it chunk by chunk, and store
- * the timed transcript beside the audio. The result event carries only the key, since a long
- * lecture's transcript outgrows a message. A recording without speech gives an empty
+ * the timed transcript beside the audio. The result event carries its key, and the transcript
+ * itself when it is small (a long lecture's outgrows a message). A recording without speech gives an empty
  * transcript, which jobs-api turns into a note flagged `transcript.empty`.
  */
 export async function runTranscribeStage(
@@ -47,7 +48,11 @@ export async function runTranscribeStage(
       },
       'transcript stored',
     )
-    return { transcriptKey, segmentCount: transcript.segments.length }
+    return {
+      transcriptKey,
+      segmentCount: transcript.segments.length,
+      ...inlineTranscript(document),
+    }
   } finally {
     await rm(workDir, { recursive: true, force: true })
   }

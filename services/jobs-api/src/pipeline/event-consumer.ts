@@ -222,6 +222,7 @@ export class EventConsumer {
 
   private async loadTranscript(event: StageEvent) {
     if (event.kind !== 'completed' || event.stage !== 'transcribe') return null
+    if (event.transcript) return event.transcript
     const text = await this.media.readText(event.transcriptKey)
     if (text === null) return null
     return decodeJson(TranscriptDocument, encoder.encode(text))

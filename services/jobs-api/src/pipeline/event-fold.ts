@@ -1,5 +1,6 @@
 import {
   type DownloadCompleted,
+  inlineTranscript,
   objectKeys,
   overallProgress,
   type ProgressEvent,
@@ -147,6 +148,7 @@ async function completeTranscription(trx: Trx, job: JobRow, transcript: Transcri
     userId: job.user_id,
     attempt,
     transcriptKey: objectKeys.transcript(job.id),
+    ...inlineTranscript(transcript),
   })
 }
 

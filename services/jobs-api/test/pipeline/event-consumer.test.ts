@@ -134,6 +134,23 @@ t.test(
   },
 )
 
+t.test('a transcribe result carrying its transcript is folded without the store', async (t) => {
+  const f = await consumerFixture(t)
+  const jobId = await f.createJob()
+  await f.db.transaction().execute((trx) => foldEvent(trx, events.downloaded(jobId), null))
+  const transcript = { text: 'heat flows from hot to cold', segments: [], engine: 'test' }
+
+  // No object under its key: only the copy in the event can be folded.
+  await f.publish({ ...events.transcribed(jobId, 2), transcript } as StageEvent)
+  await f.consumer.start()
+
+  await waitFor(async () => (await f.job(jobId)).stage === 'summarize', {
+    timeoutMs: 10_000,
+    what: 'the job to reach the summarize stage',
+  })
+  t.match((await f.job(jobId)).transcript, transcript, 'the job holds the transcript')
+})
+
 t.test('every ack of a large batch reaches the server', async (t) => {
   const f = await consumerFixture(t)
   const jobIds: string[] = []

@@ -1,4 +1,4 @@
-import type { StageEvent } from '@tella/contracts'
+import type { StageEvent, SummarizeCommand } from '@tella/contracts'
 import t from 'tap'
 import { events, foldFixture } from './fold-fixture.ts'
 
@@ -71,6 +71,35 @@ t.test('the whole path creates exactly one note and completes the job', async (t
     `imports.lifecycle.completed.user_fold.${jobId}`,
   ])
 })
+
+t.test(
+  'the summarize command carries a small transcript, and only its key when large',
+  async (t) => {
+    const f = await foldFixture(t)
+    const small = await f.createJob()
+    const large = await f.createJob()
+    const long = 'the second law of thermodynamics '.repeat(3_000)
+    for (const [jobId, text] of [
+      [small, 'cells divide by mitosis'],
+      [large, long],
+    ] as const) {
+      await f.fold(events.downloaded(jobId))
+      await f.fold(events.transcribed(jobId), { text, segments: [], engine: 'test' })
+    }
+
+    const commands = await f.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('subject', '=', 'imports.cmd.summarize')
+      .orderBy('id')
+      .execute()
+    const [smallCommand, largeCommand] = commands.map((row) => row.payload as SummarizeCommand)
+    t.match(smallCommand, { jobId: small, transcript: { text: 'cells divide by mitosis' } })
+    t.equal(largeCommand?.jobId, large)
+    t.notOk(largeCommand && 'transcript' in largeCommand, `${long.length} characters stay stored`)
+    t.equal(largeCommand?.transcriptKey, `${large}/transcript.json`)
+  },
+)
 
 t.test('a failure ends the job with its code and later events change nothing', async (t) => {
   const f = await foldFixture(t)
