@@ -17,6 +17,7 @@ import { MediaStore } from './pipeline/media-store.ts'
 import { OutboxRelay } from './pipeline/outbox-relay.ts'
 import { registerApiDocs } from './plugins/api-docs.ts'
 import { registerAuthentication, requireUser } from './plugins/authentication.ts'
+import { answerClientError } from './plugins/client-errors.ts'
 import { registerErrorHandling, sendFrameworkError } from './plugins/error-handler.ts'
 import { courseRoutes } from './routes/courses.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -58,6 +59,8 @@ export async function buildApp(
     return503OnClosing: true,
     // Paths the router itself rejects (over-long or badly escaped ids) answer in our shape.
     frameworkErrors: sendFrameworkError,
+    // Requests the HTTP parser refuses (431 headers, a body cut short) answer in our shape too.
+    clientErrorHandler: answerClientError(logger as FastifyBaseLogger),
   })
 
   registerErrorHandling(app)
