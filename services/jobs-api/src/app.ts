@@ -19,6 +19,7 @@ import { registerApiDocs } from './plugins/api-docs.ts'
 import { registerAuthentication, requireUser } from './plugins/authentication.ts'
 import { answerClientError } from './plugins/client-errors.ts'
 import { registerErrorHandling, sendFrameworkError } from './plugins/error-handler.ts'
+import { readQueryStrictly } from './plugins/strict-query.ts'
 import { courseRoutes } from './routes/courses.ts'
 import { healthRoutes } from './routes/health.ts'
 import { importRoutes } from './routes/imports.ts'
@@ -92,6 +93,7 @@ export async function buildApp(
   await app.register(metricsRoutes, { db, nats: () => nc, natsReady: connected, registry })
   await app.register(async (api) => {
     api.addHook('onRequest', requireUser)
+    api.addHook('onRoute', readQueryStrictly)
     await api.register(jobRoutes, { queries: new JobQueries(db), writes })
     await api.register(importRoutes, {
       writes,

@@ -1,6 +1,7 @@
 import { CodedError, type ErrorCode, errorCatalogue, isCodedError } from '@tella/contracts'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isOutageError } from './outage-errors.ts'
+import { describeQueryErrors } from './query-errors.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -101,7 +102,7 @@ function toCodedError(error: FastifyError, request: FastifyRequest): CodedError 
     const context = error.validationContext
     if (context === 'querystring') {
       return new CodedError('INVALID_QUERY', {
-        message: `Invalid query parameters: ${error.message}`,
+        message: `Invalid query parameters: ${describeQueryErrors(error.validation)}`,
       })
     }
     if (context === 'params') {
