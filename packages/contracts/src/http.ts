@@ -120,10 +120,13 @@ export type ListJobsQuery = Static<typeof ListJobsQuery>
 
 export const IdParams = Type.Object({ id: Type.String() })
 
+/** A note title's limit in characters (code points), on import as on rename. */
+export const noteTitleMaxLength = 200
+
 export const YoutubeImportBody = Type.Object(
   {
     url: Type.String({ minLength: 1, maxLength: 2048 }),
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: noteTitleMaxLength })),
     courseId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
   { additionalProperties: false },
