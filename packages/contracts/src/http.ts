@@ -55,7 +55,7 @@ export const Job = Type.Object({
   stage: Type.String(),
   userId: Type.String(),
   noteId: Nullable(Type.String()),
-  /** Added: the course the import was filed under. */
+  /** Added: the course of the job's note (the import's, until the note is refiled). */
   courseId: Nullable(Type.String()),
   createdAt: IsoDate,
   updatedAt: IsoDate,
