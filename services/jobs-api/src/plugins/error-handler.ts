@@ -87,7 +87,16 @@ const malformedPathCodes: Array<[string, ErrorCode]> = [
   ['/api/courses/', 'INVALID_COURSE_ID'],
 ]
 
+/**
+ * `Retry-After` seconds for refusals that time lifts. An active job frees its place when it
+ * ends, which takes minutes for a lecture: 30 s lets a client try again a few times in that
+ * span without polling in a tight loop.
+ */
+const retryAfterSeconds: Partial<Record<ErrorCode, number>> = { RATE_LIMITED: 30 }
+
 export function sendError(reply: FastifyReply, error: CodedError) {
+  const retryAfter = retryAfterSeconds[error.code]
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter))
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
