@@ -41,6 +41,8 @@ export const errorSentences: Partial<Record<ErrorCode, string>> = {
   YOUTUBE_URL_NO_VIDEO: 'That YouTube link names no single video (a channel or playlist?).',
   YOUTUBE_URL_BAD_VIDEO_ID: 'That YouTube link has a broken video id: copy the link again.',
   YOUTUBE_VIDEO_UNAVAILABLE: 'The YouTube video was removed or does not exist.',
+  YOUTUBE_VIDEO_PRIVATE:
+    'The YouTube video is private: ask its owner to make it public or unlisted, then retry.',
   YOUTUBE_SIGN_IN_REQUIRED: 'The YouTube video needs a sign-in (age-restricted or members only).',
   YOUTUBE_REGION_BLOCKED: 'The YouTube video is blocked in the region of this service.',
   YOUTUBE_LIVE_NOT_FINISHED: 'The YouTube live stream has not ended: import it afterwards.',

@@ -128,6 +128,13 @@ export const errorCatalogue = {
     retryable: false,
     message: 'YouTube video unavailable: it was removed or does not exist',
   },
+  // The reference files private videos under "Invalid or private YouTube URL"; the message
+  // keeps those words, the code tells a private video from a link that is wrong.
+  YOUTUBE_VIDEO_PRIVATE: {
+    status: 403,
+    retryable: false,
+    message: 'Invalid or private YouTube URL: the video is private',
+  },
   YOUTUBE_SIGN_IN_REQUIRED: {
     status: 403,
     retryable: false,
