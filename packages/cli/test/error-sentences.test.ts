@@ -28,3 +28,10 @@ t.test('a code this client does not know prints the server message with the code
   ])
   t.same(await describeCode(null, null), ['unknown error'])
 })
+
+t.test('a private video’s failure says so, not that the link is no YouTube video', async (t) => {
+  const failure = 'Invalid or private YouTube URL: the video is private (its owner can make it …)'
+  const lines = await describeCode('YOUTUBE_VIDEO_PRIVATE', failure)
+  t.match(lines[0], /^The YouTube video is private: .* \[YOUTUBE_VIDEO_PRIVATE\]$/u)
+  t.notMatch(lines.join('\n'), /not a link/u)
+})

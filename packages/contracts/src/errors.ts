@@ -89,6 +89,22 @@ export const errorCatalogue = {
     message: 'Unsupported Content-Type for this endpoint',
   },
   BODY_TOO_LARGE: { status: 413, retryable: false, message: 'Request body too large' },
+  // Refused by the HTTP parser before any route runs; the connection is closed after them.
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    retryable: false,
+    message: 'Request headers too large: together they may have at most 16 KiB',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    retryable: true,
+    message: 'Request timeout: the request headers did not arrive in time',
+  },
+  MALFORMED_REQUEST: {
+    status: 400,
+    retryable: false,
+    message: 'Malformed request: it is not valid HTTP/1.1',
+  },
   EMPTY_FILE: { status: 400, retryable: false, message: 'Uploaded file is empty' },
   YOUTUBE_URL_INVALID: {
     status: 400,
@@ -111,6 +127,13 @@ export const errorCatalogue = {
     status: 404,
     retryable: false,
     message: 'YouTube video unavailable: it was removed or does not exist',
+  },
+  // The reference files private videos under "Invalid or private YouTube URL"; the message
+  // keeps those words, the code tells a private video from a link that is wrong.
+  YOUTUBE_VIDEO_PRIVATE: {
+    status: 403,
+    retryable: false,
+    message: 'Invalid or private YouTube URL: the video is private',
   },
   YOUTUBE_SIGN_IN_REQUIRED: {
     status: 403,

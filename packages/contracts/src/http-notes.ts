@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
-import { NoteInfo, Pagination, TranscriptSegment } from './http.ts'
+import { NoteInfo, noteTitleMaxLength, Pagination, TranscriptSegment } from './http.ts'
 
 /**
  * Shapes of the Notes API: the list, the editable fields and the transcript export. The list
@@ -41,8 +41,6 @@ export const ListNotesQuery = Type.Object(
   { additionalProperties: false },
 )
 export type ListNotesQuery = Static<typeof ListNotesQuery>
-
-export const noteTitleMaxLength = 200
 
 /** What `PATCH /api/notes/:id` may change; at least one field. */
 export const UpdateNoteBody = Type.Object(

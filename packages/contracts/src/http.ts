@@ -55,7 +55,7 @@ export const Job = Type.Object({
   stage: Type.String(),
   userId: Type.String(),
   noteId: Nullable(Type.String()),
-  /** Added: the course the import was filed under. */
+  /** Added: the course of the job's note (the import's, until the note is refiled). */
   courseId: Nullable(Type.String()),
   createdAt: IsoDate,
   updatedAt: IsoDate,
@@ -120,10 +120,13 @@ export type ListJobsQuery = Static<typeof ListJobsQuery>
 
 export const IdParams = Type.Object({ id: Type.String() })
 
+/** A note title's limit in characters (code points), on import as on rename. */
+export const noteTitleMaxLength = 200
+
 export const YoutubeImportBody = Type.Object(
   {
     url: Type.String({ minLength: 1, maxLength: 2048 }),
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: noteTitleMaxLength })),
     courseId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
   { additionalProperties: false },

@@ -17,7 +17,9 @@ import { MediaStore } from './pipeline/media-store.ts'
 import { OutboxRelay } from './pipeline/outbox-relay.ts'
 import { registerApiDocs } from './plugins/api-docs.ts'
 import { registerAuthentication, requireUser } from './plugins/authentication.ts'
+import { answerClientError } from './plugins/client-errors.ts'
 import { registerErrorHandling, sendFrameworkError } from './plugins/error-handler.ts'
+import { readQueryStrictly } from './plugins/strict-query.ts'
 import { courseRoutes } from './routes/courses.ts'
 import { healthRoutes } from './routes/health.ts'
 import { importRoutes } from './routes/imports.ts'
@@ -58,6 +60,8 @@ export async function buildApp(
     return503OnClosing: true,
     // Paths the router itself rejects (over-long or badly escaped ids) answer in our shape.
     frameworkErrors: sendFrameworkError,
+    // Requests the HTTP parser refuses (431 headers, a body cut short) answer in our shape too.
+    clientErrorHandler: answerClientError(logger as FastifyBaseLogger),
   })
 
   registerErrorHandling(app)
@@ -89,6 +93,7 @@ export async function buildApp(
   await app.register(metricsRoutes, { db, nats: () => nc, natsReady: connected, registry })
   await app.register(async (api) => {
     api.addHook('onRequest', requireUser)
+    api.addHook('onRoute', readQueryStrictly)
     await api.register(jobRoutes, { queries: new JobQueries(db), writes })
     await api.register(importRoutes, {
       writes,

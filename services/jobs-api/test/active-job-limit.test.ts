@@ -38,14 +38,24 @@ async function userAtLimit(): Promise<string> {
 
 t.test('an upload beyond MAX_ACTIVE_JOBS_PER_USER answers 429 RATE_LIMITED', async (t) => {
   const user = await userAtLimit()
-  expectError(t, await upload(user), 'RATE_LIMITED', 'Too many concurrent jobs')
+  const answer = await upload(user)
+  expectError(t, answer, 'RATE_LIMITED', 'Too many concurrent jobs')
+  t.equal(answer.headers['retry-after'], '30', 'Retry-After: 30 seconds')
   t.equal(await activeCount(user), limit, 'no job was added')
 })
 
-t.test('a YouTube import beyond the limit answers 429 RATE_LIMITED', async (t) => {
+t.test('a YouTube import beyond the limit answers 429 RATE_LIMITED with Retry-After', async (t) => {
   const user = await userAtLimit()
-  expectError(t, await importVideo(user), 'RATE_LIMITED', 'Too many concurrent jobs')
+  const answer = await importVideo(user)
+  expectError(t, answer, 'RATE_LIMITED', 'Too many concurrent jobs')
+  t.equal(answer.headers['retry-after'], '30')
   t.equal(await activeCount(user), limit)
+})
+
+t.test('other refusals carry no Retry-After', async (t) => {
+  const answer = await api.request('GET', '/api/jobs?limit=0', { as: newUser() })
+  t.equal(answer.status, 400)
+  t.equal(answer.headers['retry-after'], undefined)
 })
 
 t.test('another user is unaffected by one user reaching the limit', async (t) => {

@@ -64,6 +64,7 @@ const badFields: Array<[string, unknown, string]> = [
   ['a blank name', { name: '   ' }, 'COURSE_NAME_INVALID'],
   ['an empty name', { name: '' }, 'COURSE_NAME_INVALID'],
   ['a name of 101 characters', { name: 'y'.repeat(101) }, 'COURSE_NAME_INVALID'],
+  ['a name with a tab (a\\tb), not rewritten to "a b"', { name: 'a\tb' }, 'COURSE_NAME_INVALID'],
   ['a color outside the palette', { color: 'beige' }, 'COURSE_COLOR_INVALID'],
   ['a hex color of 8 digits', { color: '#11223344' }, 'COURSE_COLOR_INVALID'],
   ['two emoji', { emoji: '🎨🎭' }, 'COURSE_EMOJI_INVALID'],

@@ -85,7 +85,52 @@ t.test('the job that made the note shows the note’s new course and title', asy
   const job = (await api.request('GET', `/api/jobs/${jobId}`, { as: user })).body.data
   t.equal(job.note.title, 'Renamed')
   t.equal(job.note.course.id, course)
-  t.equal(job.courseId, null, 'the job keeps the course it was imported under')
+  t.equal(job.courseId, course, 'the job follows its note')
+})
+
+t.test(
+  'PATCH {courseId: C} on a note imported under B moves its job to C too; ' +
+    'courseId null moves both to no course',
+  async (t) => {
+    const user = newUser()
+    const imported = await seedCourse(api.db, { userId: user, name: 'Imported under' })
+    const refiled = await seedCourse(api.db, { userId: user, name: 'Refiled under' })
+    const jobId = await seedJob(api.db, {
+      userId: user,
+      status: 'COMPLETED',
+      completedAt: new Date('2024-01-15T10:03:45.000Z'),
+      updatedAt: new Date('2024-01-15T10:03:45.000Z'),
+      courseId: imported,
+    })
+    const noteId = await seedNote(api.db, { userId: user, jobId, courseId: imported })
+    const getJob = async () =>
+      (await api.request('GET', `/api/jobs/${jobId}`, { as: user })).body.data
+
+    await patch(noteId, user, { courseId: refiled })
+    const moved = await getJob()
+    t.equal(moved.courseId, refiled)
+    t.equal(moved.note.course.id, refiled)
+    t.equal(moved.updatedAt, '2024-01-15T10:03:45.000Z', 'the job’s history is unchanged')
+
+    await patch(noteId, user, { title: 'Only renamed' })
+    t.equal((await getJob()).courseId, refiled, 'a rename leaves the course alone')
+
+    await patch(noteId, user, { courseId: null })
+    const filedNowhere = await getJob()
+    t.equal(filedNowhere.courseId, null)
+    t.equal(filedNowhere.note.course, null)
+  },
+)
+
+t.test('a refused PATCH leaves the job’s course as it was', async (t) => {
+  const user = newUser()
+  const course = await seedCourse(api.db, { userId: user })
+  const jobId = await seedJob(api.db, { userId: user, status: 'COMPLETED', courseId: course })
+  const noteId = await seedNote(api.db, { userId: user, jobId, courseId: course })
+  const theirs = await seedCourse(api.db, { userId: newUser() })
+  expectError(t, await patch(noteId, user, { courseId: theirs }), 'COURSE_NOT_FOUND')
+  const job = (await api.request('GET', `/api/jobs/${jobId}`, { as: user })).body.data
+  t.equal(job.courseId, course)
 })
 
 t.test('another user’s course answers 404 COURSE_NOT_FOUND and changes nothing', async (t) => {

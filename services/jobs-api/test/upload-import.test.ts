@@ -153,6 +153,46 @@ t.test('another user’s courseId answers 404 COURSE_NOT_FOUND, not 403', async 
   t.equal(await jobTotal(user), 0)
 })
 
+/** Upload objects ever written, removed ones included: zero new ones means none was begun. */
+const uploadsEverWritten = async () =>
+  (await store.list()).filter((info) => info.name.endsWith('/upload')).length
+
+t.test(
+  'a title field of 201 characters sent before the file answers 400 NOTE_TITLE_INVALID ' +
+    'before the file is stored',
+  async (t) => {
+    const user = newUser()
+    const written = await uploadsEverWritten()
+    const answer = await upload(
+      user,
+      form({ title: 'x'.repeat(201) }, { bytes: 10, name: 'a.mp3' }),
+    )
+    expectError(t, answer, 'NOTE_TITLE_INVALID')
+    t.equal(await jobTotal(user), 0, 'no job was created')
+    t.equal(await uploadsEverWritten(), written, 'not a byte of the file was stored')
+  },
+)
+
+t.test(
+  'a title field of 201 characters sent after the file answers 400 NOTE_TITLE_INVALID ' +
+    'and keeps nothing',
+  async (t) => {
+    const user = newUser()
+    const before = await storedUploads()
+    const body = form({}, { bytes: 10, name: 'a.mp3' })
+    body.append('title', '🧬'.repeat(201))
+    expectError(t, await upload(user, body), 'NOTE_TITLE_INVALID')
+    await expectNothingKept(t, user, before)
+  },
+)
+
+t.test('a title field of 200 characters, emoji counted once, is kept whole', async (t) => {
+  const title = `${'🧬'.repeat(100)}${'x'.repeat(100)}`
+  const answer = await upload(newUser(), form({ title }, { bytes: 10, name: 'a.mp3' }))
+  t.equal(answer.status, 202)
+  t.equal(await noteTitle(answer.body.data.id), title)
+})
+
 t.test('a form without a file answers 400 FILE_REQUIRED', async (t) => {
   const answer = await upload(newUser(), form({ title: 'Biology Lecture 5' }))
   expectError(t, answer, 'FILE_REQUIRED')

@@ -175,6 +175,27 @@ for (const [what, payload] of badBodies) {
   })
 }
 
+const tooLongTitles: Array<[string, string]> = [
+  ['201 characters', 'x'.repeat(201)],
+  ['300 characters (accepted and cut to 200 before)', 'x'.repeat(300)],
+  ['201 emoji', '🧬'.repeat(201)],
+  ['an empty title', ''],
+]
+for (const [what, title] of tooLongTitles) {
+  t.test(`a title of ${what} answers 400 NOTE_TITLE_INVALID and creates no job`, async (t) => {
+    const user = newUser()
+    expectError(t, await importVideo(user, { url, title }), 'NOTE_TITLE_INVALID')
+    t.equal(await jobTotal(user), 0)
+  })
+}
+
+t.test('a title of 200 characters, emoji counted once, is kept whole', async (t) => {
+  const title = `${'🧬'.repeat(100)}${'x'.repeat(100)}`
+  const answer = await importVideo(newUser(), { url, title })
+  t.equal(answer.status, 202)
+  t.equal(answer.body.data.title, `Processing: ${title}`)
+})
+
 t.test('malformed JSON answers 400 INVALID_BODY', async (t) => {
   const answer = await api.request('POST', '/api/imports/youtube', {
     as: newUser(),

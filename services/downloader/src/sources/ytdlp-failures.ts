@@ -41,9 +41,11 @@ const outdatedSigns = anyOf(
 /** First match wins, so narrower texts come before broader ones ("Sign in…", "unavailable"). */
 const rules: Rule[] = [
   {
-    code: 'YOUTUBE_URL_INVALID',
+    // Not YOUTUBE_URL_INVALID: the link is right, and only the video's owner can change this.
+    code: 'YOUTUBE_VIDEO_PRIVATE',
     pattern: anyOf('Private video', 'This video is private'),
-    detail: 'the video is private',
+    // YouTube's own text says to sign in, which a student cannot do through this service.
+    detail: 'its owner can make it public or unlisted',
   },
   {
     code: 'YOUTUBE_LIVE_NOT_FINISHED',

@@ -14,7 +14,7 @@ import { runDownloadStage } from '../../src/download-stage.ts'
 import type { YoutubeLimits } from '../../src/sources/youtube-source.ts'
 import { YtDlpEngine } from '../../src/sources/ytdlp-engine.ts'
 import { probeWav } from '../media/fixtures/media.ts'
-import { installStandIn, type Scenario, watchUrl } from './support/stand-in.ts'
+import { installStandIn, type Scenario, watchUrl, youtubeError } from './support/stand-in.ts'
 import { makeVideoAudio, type VideoFacts, videoInfo } from './support/youtube-fixtures.ts'
 
 const dir = t.testdir()
@@ -67,7 +67,7 @@ async function runStage(
     tools,
     youtube: { engine, limits: { ...limits, ...stageLimits } },
   })
-  return { result, fractions, command }
+  return { result, fractions, command, standIn }
 }
 
 t.test('a YouTube video becomes the same 16 kHz mono audio as an upload', async (t) => {
@@ -119,3 +119,30 @@ t.test('a finished stream that stated no duration is measured against the limit'
     code: 'SOURCE_MISSING',
   })
 })
+
+t.test(
+  'a private video fails as YOUTUBE_VIDEO_PRIVATE, not YOUTUBE_URL_INVALID, for good and ' +
+    'before any download',
+  async (t) => {
+    const reason =
+      "Private video. Sign in if you've been granted access to this video. Use " +
+      '--cookies-from-browser or --cookies for the authentication.'
+    const { result, standIn } = await runStage(
+      t,
+      { id: 'stageVideo4' },
+      { fail: { phase: 'metadata', stderr: [youtubeError('stageVideo4', reason)], exitCode: 1 } },
+    )
+
+    await t.rejects(result, {
+      code: 'YOUTUBE_VIDEO_PRIVATE',
+      message: 'Invalid or private YouTube URL: the video is private',
+      retryable: false,
+      detail: 'its owner can make it public or unlisted',
+    })
+    const runs = await standIn.calls()
+    t.notOk(
+      runs.some((argv) => !argv.includes('--skip-download') && !argv.includes('--version')),
+      'no download was started',
+    )
+  },
+)

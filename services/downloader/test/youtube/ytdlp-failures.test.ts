@@ -37,8 +37,15 @@ const cases: Case[] = [
         `Private video. Sign in if you've been granted access to this video. ${cookies}`,
       ),
     ],
-    code: 'YOUTUBE_URL_INVALID',
-    detail: /^the video is private$/u,
+    code: 'YOUTUBE_VIDEO_PRIVATE',
+    detail: /^its owner can make it public or unlisted$/u,
+  },
+  {
+    name: 'a private video, in the words of older yt-dlp releases',
+    phase: 'metadata',
+    stderr: [youtubeError(id, 'This video is private')],
+    code: 'YOUTUBE_VIDEO_PRIVATE',
+    detail: /^its owner can make it public or unlisted$/u,
   },
   {
     name: 'a video removed by its uploader',

@@ -11,15 +11,18 @@ const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/u
 
 /**
  * A course name trimmed and single-spaced, 1 to 100 characters (code points, so an emoji
- * counts once). Control characters other than blanks are refused rather than shown.
+ * counts once). Any control character, tab and line feed included, is refused rather than
+ * turned into a space: a name is one line a picker shows, and a tab in it is a client's bug.
  *
  * @example
  * courseName('  Biology   101 ') // 'Biology 101'
+ * courseName('Biology\t101') // throws COURSE_NAME_INVALID
  */
 export function courseName(raw: string): string {
+  if (controlCharacters.test(raw)) throw new CodedError('COURSE_NAME_INVALID')
   const name = raw.replace(/\s+/gu, ' ').trim()
   const length = Array.from(name).length
-  if (length === 0 || length > courseNameMaxLength || controlCharacters.test(name)) {
+  if (length === 0 || length > courseNameMaxLength) {
     throw new CodedError('COURSE_NAME_INVALID')
   }
   return name

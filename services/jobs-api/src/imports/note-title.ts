@@ -1,6 +1,5 @@
 import path from 'node:path'
-
-const maxTitleLength = 200
+import { CodedError, noteTitleMaxLength } from '@tella/contracts'
 
 /**
  * Keeps only the last path segment of a client-supplied file name and drops control
@@ -30,16 +29,25 @@ export function titleFromFileName(fileName: string | null): string {
     .split(/[\s_.-]+/u)
     .filter(Boolean)
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-  const title = words.join(' ').slice(0, maxTitleLength)
+  const title = words.join(' ').slice(0, noteTitleMaxLength)
   return title === '' ? 'Untitled recording' : title
 }
 
-/** A title the user typed: trimmed, single-spaced, bounded. Empty means none. */
+/**
+ * A title the user typed, trimmed and single-spaced; blank means none. Over 200 characters
+ * (code points, as sent) is refused, never cut: on import as on rename, a title is stored as
+ * the user wrote it or not at all.
+ *
+ * @example
+ * cleanTitle('  Cell   Division ') // 'Cell Division'
+ * cleanTitle('x'.repeat(201)) // throws NOTE_TITLE_INVALID
+ */
 export function cleanTitle(raw: string | undefined): string | null {
   if (raw === undefined) return null
+  if (Array.from(raw).length > noteTitleMaxLength) throw new CodedError('NOTE_TITLE_INVALID')
   // Control characters (NUL included, which Postgres cannot store) become spaces.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
   const visible = raw.replace(/[\u0000-\u001f\u007f]/gu, ' ')
-  const title = visible.replace(/\s+/gu, ' ').trim().slice(0, maxTitleLength)
+  const title = visible.replace(/\s+/gu, ' ').trim()
   return title === '' ? null : title
 }

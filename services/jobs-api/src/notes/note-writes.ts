@@ -14,6 +14,8 @@ export class NoteWrites {
   /**
    * Changes the fields given and answers the note as it now is. A course must be the user's,
    * and stays locked until the commit so a concurrent delete of it cannot slip in between.
+   * The job that made the note is filed under the same course in the same commit: a job's
+   * `courseId` and its `note.course` never disagree.
    */
   async update(userId: string, noteId: string, body: UpdateNoteBody): Promise<NoteDetail> {
     const changes: Updateable<NotesTable> = { updated_at: new Date() }
@@ -24,12 +26,21 @@ export class NoteWrites {
     }
 
     return this.db.transaction().execute(async (trx) => {
-      await lockNote(trx, userId, noteId)
+      const note = await lockNote(trx, userId, noteId)
       if (body.courseId !== undefined) {
         if (body.courseId !== null) await assertCourseOwned(trx, userId, body.courseId, true)
         changes.course_id = body.courseId
       }
       await trx.updateTable('notes').set(changes).where('id', '=', noteId).execute()
+      if (body.courseId !== undefined && note.job_id) {
+        // Like a deleted course, a refiled note leaves the job's processing history (and its
+        // updatedAt) as it was.
+        await trx
+          .updateTable('jobs')
+          .set({ course_id: body.courseId })
+          .where('id', '=', note.job_id)
+          .execute()
+      }
       const row = await selectNoteDetails(trx).where('n.id', '=', noteId).executeTakeFirstOrThrow()
       return toNoteDetail(row)
     })

@@ -1,6 +1,7 @@
 import { CodedError, type ErrorCode, errorCatalogue, isCodedError } from '@tella/contracts'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isOutageError } from './outage-errors.ts'
+import { describeQueryErrors } from './query-errors.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -86,7 +87,16 @@ const malformedPathCodes: Array<[string, ErrorCode]> = [
   ['/api/courses/', 'INVALID_COURSE_ID'],
 ]
 
+/**
+ * `Retry-After` seconds for refusals that time lifts. An active job frees its place when it
+ * ends, which takes minutes for a lecture: 30 s lets a client try again a few times in that
+ * span without polling in a tight loop.
+ */
+const retryAfterSeconds: Partial<Record<ErrorCode, number>> = { RATE_LIMITED: 30 }
+
 export function sendError(reply: FastifyReply, error: CodedError) {
+  const retryAfter = retryAfterSeconds[error.code]
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter))
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
@@ -101,7 +111,7 @@ function toCodedError(error: FastifyError, request: FastifyRequest): CodedError 
     const context = error.validationContext
     if (context === 'querystring') {
       return new CodedError('INVALID_QUERY', {
-        message: `Invalid query parameters: ${error.message}`,
+        message: `Invalid query parameters: ${describeQueryErrors(error.validation)}`,
       })
     }
     if (context === 'params') {

@@ -40,7 +40,8 @@ const errors = {
 interface UploadParts {
   fileName: string | null
   size: number
-  title: string | undefined
+  /** The title field, trimmed and single-spaced; null when absent or blank. */
+  title: string | null
   courseId: string | undefined
 }
 
@@ -92,9 +93,9 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
           jobId,
           userId: request.userId,
           source: 'UPLOAD',
-          noteTitle: cleanTitle(parts.title) ?? titleFromFileName(parts.fileName),
-          ...(!cleanTitle(parts.title) && parts.fileName ? { jobTitle: parts.fileName } : {}),
-          titleFromUser: cleanTitle(parts.title) !== null,
+          noteTitle: parts.title ?? titleFromFileName(parts.fileName),
+          ...(!parts.title && parts.fileName ? { jobTitle: parts.fileName } : {}),
+          titleFromUser: parts.title !== null,
           courseId,
           fileName: parts.fileName,
           sourceUrl: null,
@@ -125,8 +126,9 @@ export const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = asyn
     {
       config: {
         failureMessage: 'Failed to import video',
-        // An empty or overlong link is a bad YouTube URL, not a malformed request.
-        bodyFieldCodes: { '/url': 'YOUTUBE_URL_INVALID' },
+        // An empty or overlong link is a bad YouTube URL, not a malformed request; a title
+        // over 200 characters is refused as a rename's is.
+        bodyFieldCodes: { '/url': 'YOUTUBE_URL_INVALID', '/title': 'NOTE_TITLE_INVALID' },
       },
       validatorCompiler: strictBodyValidator,
       schema: {
@@ -180,7 +182,7 @@ async function streamParts(
   uploadKey: string,
   uploadMaxBytes: number,
 ): Promise<UploadParts> {
-  const result: UploadParts = { fileName: null, size: 0, title: undefined, courseId: undefined }
+  const result: UploadParts = { fileName: null, size: 0, title: null, courseId: undefined }
   let stored = false
   try {
     const parts = request.parts({
@@ -197,7 +199,9 @@ async function streamParts(
         if (part.file.truncated) throw new CodedError('FILE_TOO_LARGE')
         stored = true
       } else if (part.fieldname === 'title' && typeof part.value === 'string') {
-        result.title = part.value
+        // Checked as it arrives: a title sent before the file refuses the upload before a
+        // byte of it is stored.
+        result.title = cleanTitle(part.value)
       } else if (part.fieldname === 'courseId' && typeof part.value === 'string') {
         result.courseId = part.value
       }

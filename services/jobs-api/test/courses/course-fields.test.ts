@@ -13,7 +13,7 @@ function codeOf(run: () => unknown): string | undefined {
 
 t.test('a course name is trimmed and single-spaced', async (t) => {
   t.equal(courseName('  Biology   101 '), 'Biology 101')
-  t.equal(courseName('Bio\tlogy\n101'), 'Bio logy 101')
+  t.equal(courseName('Bio\u00a0logy\u3000101'), 'Bio logy 101', 'Unicode spaces are blanks')
 })
 
 t.test('a name of 100 characters is accepted, counting an emoji once', async (t) => {
@@ -24,7 +24,10 @@ t.test('a name of 100 characters is accepted, counting an emoji once', async (t)
 
 const badNames = [
   ['empty', ''],
-  ['blank', '   \t '],
+  ['blank', '    '],
+  ['a tab between words (a\\tb)', 'a\tb'],
+  ['a line feed between words', 'Bio\nlogy'],
+  ['a carriage return at the end', 'Biology\r'],
   ['101 characters', 'x'.repeat(101)],
   ['a NUL character', 'Bio\u0000logy'],
   ['a bell character', 'Biology\u0007'],
