@@ -79,7 +79,8 @@ export interface NotesTable {
 export type OutboxKind = 'publish' | 'purge-media'
 
 export interface OutboxTable {
-  id: Generated<string>
+  /** bigserial, read as a number (`db/database.ts`). */
+  id: Generated<number>
   kind: OutboxKind
   subject: string
   payload: ColumnType<unknown, string, string>

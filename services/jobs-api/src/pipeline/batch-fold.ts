@@ -6,9 +6,9 @@ import {
 } from '@tella/contracts'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { selectJobViews, toJob } from '../jobs/job-view.ts'
 import { type FoldOutcome, foldEvent } from './event-fold.ts'
-import { loadJob } from './job-writes.ts'
-import { enqueueLifecycle } from './outbox.ts'
+import { lifecycleMessage, OutboxWrites } from './outbox.ts'
 
 export interface BatchEntry {
   event: StageEvent
@@ -27,11 +27,12 @@ type Trx = Transaction<Database>
  * update; Postgres then aborts one, whose batch is redelivered and folded again.
  *
  * Why batches: a commit per event costs a disk flush; at hundreds of progress events a second
- * that, not the SQL, is the limit.
+ * that, not the SQL, is the limit. The batch's messages go to `outbox`.
  */
 export async function foldBatch(
   db: Kysely<Database>,
   entries: BatchEntry[],
+  outbox = new OutboxWrites(),
 ): Promise<FoldOutcome[]> {
   const byJob = new Map<string, number[]>()
   for (const [index, entry] of entries.entries()) {
@@ -54,11 +55,12 @@ export async function foldBatch(
     for (const jobId of ordered.sort()) {
       for (const index of byJob.get(jobId) as number[]) {
         const entry = entriesAt(entries, index)
-        outcomes[index] = await foldEvent(trx, entry.event, entry.transcript)
+        outcomes[index] = await foldEvent(trx, entry.event, entry.transcript, outbox)
       }
     }
     const applied = await applyProgress(
       trx,
+      outbox,
       progressOnly.map((item) => item.event),
     )
     for (const { event, indexes } of progressOnly) {
@@ -82,9 +84,14 @@ function coalesceProgress(events: StageEvent[]): ProgressEvent | null {
 /**
  * One statement for every progress-only job: fenced by stage and attempt, never lowering
  * progress, never touching a terminal job. `prior` reads the statuses before the update, so
- * the jobs that just started get their `started` lifecycle event. Returns the jobs changed.
+ * the jobs that just started get their `started` lifecycle event: all read in one statement
+ * and written in one insert. Returns the jobs changed.
  */
-async function applyProgress(trx: Trx, events: ProgressEvent[]): Promise<Set<string>> {
+async function applyProgress(
+  trx: Trx,
+  outbox: OutboxWrites,
+  events: ProgressEvent[],
+): Promise<Set<string>> {
   if (events.length === 0) return new Set()
   const ids = events.map((event) => event.jobId)
   const stages = events.map((event) => event.stage)
@@ -111,10 +118,13 @@ async function applyProgress(trx: Trx, events: ProgressEvent[]): Promise<Set<str
     )
     select changed.id, prior.status as prior_status from changed join prior using (id)`.execute(trx)
 
-  for (const row of rows) {
-    if (row.prior_status === 'PENDING') {
-      await enqueueLifecycle(trx, 'started', await loadJob(trx, row.id))
-    }
+  const started = rows.filter((row) => row.prior_status === 'PENDING').map((row) => row.id)
+  if (started.length > 0) {
+    const jobs = await selectJobViews(trx).where('j.id', 'in', started).orderBy('j.id').execute()
+    await outbox.insert(
+      trx,
+      jobs.map((job) => lifecycleMessage('started', toJob(job))),
+    )
   }
   return new Set(rows.map((row) => row.id))
 }

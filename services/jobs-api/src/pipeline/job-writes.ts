@@ -9,12 +9,14 @@ import {
 } from '@tella/contracts'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { Database, JobRow } from '../db/schema.ts'
-import { selectJobViews, toJob } from '../jobs/job-view.ts'
+import { jobFromRow, selectJobViews, toJob } from '../jobs/job-view.ts'
 import {
-  enqueueCancellation,
-  enqueueCommand,
-  enqueueLifecycle,
-  enqueueMediaPurge,
+  cancellationMessage,
+  commandMessage,
+  lifecycleMessage,
+  mediaPurgeMessage,
+  OutboxWrites,
+  updateJob,
 } from './outbox.ts'
 
 type Trx = Transaction<Database>
@@ -62,38 +64,43 @@ export class JobWrites {
 
   /**
    * Stores the job and queues its first command. The per-user advisory lock makes the
-   * active-job limit exact under concurrent requests.
+   * active-job limit exact under concurrent requests: it is taken in a statement of its own,
+   * so the check after it reads what the lock's previous holder committed.
    */
   async createImport(input: NewImport): Promise<{ job: Job; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.transaction(async (trx, outbox) => {
       await sql`select pg_advisory_xact_lock(hashtext(${input.userId}))`.execute(trx)
-      const existing = await this.findDuplicate(trx, input)
-      if (existing) return { job: await loadJob(trx, existing), created: false }
-      if ((await this.countActive(trx, input.userId)) >= this.maxActiveJobsPerUser) {
-        throw new CodedError('RATE_LIMITED')
+      const found = await this.findDuplicateAndActive(trx, input)
+      if (found.duplicate) return { job: await loadJob(trx, found.duplicate), created: false }
+      if (found.active >= this.maxActiveJobsPerUser) throw new CodedError('RATE_LIMITED')
+
+      const row = {
+        id: input.jobId,
+        user_id: input.userId,
+        title: `Processing: ${input.jobTitle ?? input.noteTitle}`,
+        note_title: input.noteTitle,
+        status: 'PENDING' as const,
+        progress: 0,
+        source: input.source,
+        stage: 'download' as const,
+        attempt: 1,
+        course_id: input.courseId,
+        file_name: input.fileName,
+        source_url: input.sourceUrl,
+        idempotency_key: input.idempotencyKey,
+        title_from_user: input.titleFromUser ?? false,
       }
-
-      await trx
-        .insertInto('jobs')
-        .values({
-          id: input.jobId,
-          user_id: input.userId,
-          title: `Processing: ${input.jobTitle ?? input.noteTitle}`,
-          note_title: input.noteTitle,
-          status: 'PENDING',
-          progress: 0,
-          source: input.source,
-          stage: 'download',
-          attempt: 1,
-          course_id: input.courseId,
-          file_name: input.fileName,
-          source_url: input.sourceUrl,
-          idempotency_key: input.idempotencyKey,
-          title_from_user: input.titleFromUser ?? false,
-        })
-        .execute()
-
-      await enqueueCommand(trx, 'download', {
+      // created_at and updated_at default to now(), the transaction's start: `found.now`.
+      const job = jobFromRow({
+        ...row,
+        error_code: null,
+        error_message: null,
+        note_id: null,
+        created_at: found.now,
+        updated_at: found.now,
+        completed_at: null,
+      })
+      const command = commandMessage('download', {
         jobId: input.jobId,
         userId: input.userId,
         attempt: 1,
@@ -102,8 +109,10 @@ export class JobWrites {
         ...(input.sourceUrl ? { url: input.sourceUrl } : {}),
         ...(input.fileName ? { fileName: input.fileName } : {}),
       })
-      const job = await loadJob(trx, input.jobId)
-      await enqueueLifecycle(trx, 'created', job)
+      await outbox.insert(
+        trx.with('new_job', (db) => db.insertInto('jobs').values(row).returning('id')),
+        [command, lifecycleMessage('created', job)],
+      )
       return { job, created: true }
     })
   }
@@ -120,29 +129,45 @@ export class JobWrites {
   }
 
   /**
-   * The job a repeated request should get back instead of a new one: the one created with the
-   * same idempotency key, or an active import of the same video by the same user. Runs under
-   * the user's lock, so two identical requests cannot both create.
+   * In one statement: the job a repeated request should get back instead of a new one (the
+   * one created with the same idempotency key, or an active import of the same video by the
+   * same user), the user's active jobs, and the transaction's time. Runs under the user's
+   * lock, so two identical requests cannot both create, nor two requests both take the last
+   * place.
    */
-  private async findDuplicate(trx: Trx, input: NewImport): Promise<string | null> {
-    if (input.idempotencyKey) {
-      const byKey = await trx
-        .selectFrom('jobs')
-        .select('id')
-        .where('user_id', '=', input.userId)
-        .where('idempotency_key', '=', input.idempotencyKey)
-        .executeTakeFirst()
-      if (byKey) return byKey.id
-    }
-    if (input.source !== 'YOUTUBE' || !input.sourceUrl) return null
-    const sameVideo = await trx
-      .selectFrom('jobs')
-      .select('id')
-      .where('user_id', '=', input.userId)
-      .where('source_url', '=', input.sourceUrl)
-      .where('status', 'in', activeStatuses)
-      .executeTakeFirst()
-    return sameVideo?.id ?? null
+  private async findDuplicateAndActive(trx: Trx, input: NewImport) {
+    const { idempotencyKey: key, sourceUrl: url } = input
+    const none = sql<string | null>`null`
+    const row = await trx
+      .selectNoFrom((eb) => [
+        (key
+          ? eb
+              .selectFrom('jobs')
+              .select('id')
+              .where('user_id', '=', input.userId)
+              .where('idempotency_key', '=', key)
+          : none
+        ).as('by_key'),
+        (input.source === 'YOUTUBE' && url
+          ? eb
+              .selectFrom('jobs')
+              .select('id')
+              .where('user_id', '=', input.userId)
+              .where('source_url', '=', url)
+              .where('status', 'in', activeStatuses)
+              .limit(1)
+          : none
+        ).as('same_video'),
+        eb
+          .selectFrom('jobs')
+          .select((count) => count.fn.countAll<string>().as('active'))
+          .where('user_id', '=', input.userId)
+          .where('status', 'in', activeStatuses)
+          .as('active'),
+        sql<Date>`now()`.as('now'),
+      ])
+      .executeTakeFirstOrThrow()
+    return { duplicate: row.by_key ?? row.same_video, active: Number(row.active), now: row.now }
   }
 
   /**
@@ -151,27 +176,25 @@ export class JobWrites {
    * wins, and the other sees a terminal job.
    */
   async cancel(userId: string, jobId: string): Promise<Job> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.transaction(async (trx, outbox) => {
       const row = await lockJob(trx, userId, jobId)
       if (row.status === 'COMPLETED' || row.status === 'FAILED') {
         throw new CodedError('JOB_NOT_CANCELLABLE')
       }
       const cancelled = new CodedError('CANCELLED')
-      await trx
-        .updateTable('jobs')
-        .set({
-          status: 'FAILED',
-          error_code: cancelled.code,
-          error_message: cancelled.message,
-          transcript: null,
-          updated_at: new Date(),
-        })
-        .where('id', '=', jobId)
-        .execute()
-      await enqueueCancellation(trx, jobId, buckets.cancellations)
-      await enqueueMediaPurge(trx, jobId)
-      const job = await loadJob(trx, jobId)
-      await enqueueLifecycle(trx, 'cancelled', job)
+      const changes = {
+        status: 'FAILED' as const,
+        error_code: cancelled.code,
+        error_message: cancelled.message,
+        transcript: null,
+        updated_at: new Date(),
+      }
+      const job = jobFromRow({ ...row, ...changes })
+      await updateJob(trx, outbox, jobId, changes, [
+        cancellationMessage(jobId, buckets.cancellations),
+        mediaPurgeMessage(jobId),
+        lifecycleMessage('cancelled', job),
+      ])
       return job
     })
   }
@@ -181,7 +204,7 @@ export class JobWrites {
    * A new attempt number fences off anything the failed attempt may still send.
    */
   async retry(userId: string, jobId: string): Promise<Job> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.transaction(async (trx, outbox) => {
       await sql`select pg_advisory_xact_lock(hashtext(${userId}))`.execute(trx)
       const row = await lockJob(trx, userId, jobId)
       if (row.status !== 'FAILED' || row.error_code === 'CANCELLED') {
@@ -190,46 +213,53 @@ export class JobWrites {
       if ((await this.countActive(trx, userId)) >= this.maxActiveJobsPerUser) {
         throw new CodedError('RATE_LIMITED')
       }
-      const job = await trx
-        .selectFrom('jobs')
-        .selectAll()
-        .where('id', '=', jobId)
-        .executeTakeFirstOrThrow()
-      const attempt = job.attempt + 1
-      const stage = job.stage === 'note' ? 'summarize' : job.stage
-      await trx
-        .updateTable('jobs')
-        .set({
-          status: 'PENDING',
-          stage,
-          attempt,
-          progress: stageProgressRange[stage].from,
-          error_code: null,
-          error_message: null,
-          completed_at: null,
-          updated_at: new Date(),
-        })
-        .where('id', '=', jobId)
-        .execute()
-      await enqueueCommand(trx, stage, commandFor(job, stage, attempt))
-      const retried = await loadJob(trx, jobId)
-      await enqueueLifecycle(trx, 'retried', retried)
+      const attempt = row.attempt + 1
+      const stage = row.stage === 'note' ? 'summarize' : row.stage
+      const changes = {
+        status: 'PENDING' as const,
+        stage,
+        attempt,
+        progress: stageProgressRange[stage].from,
+        error_code: null,
+        error_message: null,
+        completed_at: null,
+        updated_at: new Date(),
+      }
+      const retried = jobFromRow({ ...row, ...changes })
+      await updateJob(trx, outbox, jobId, changes, [
+        commandMessage(stage, commandFor(row, stage, attempt)),
+        lifecycleMessage('retried', retried),
+      ])
       return retried
     })
   }
 
   /** Deletes a finished job; its note, if any, stays. */
   async delete(userId: string, jobId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const row = await lockJob(trx, userId, jobId)
-      if (row.status === 'PENDING' || row.status === 'IN_PROGRESS') {
+    await this.transaction(async (trx, outbox) => {
+      // The job as it was, note and course included, for the deleted event; locked.
+      const found = await selectJobViews(trx)
+        .where('j.id', '=', jobId)
+        .where('j.user_id', '=', userId)
+        .forUpdate('j')
+        .executeTakeFirst()
+      if (!found) throw new CodedError('JOB_NOT_FOUND')
+      if (found.status === 'PENDING' || found.status === 'IN_PROGRESS') {
         throw new CodedError('JOB_ACTIVE')
       }
-      const job = await loadJob(trx, jobId)
-      await trx.deleteFrom('jobs').where('id', '=', jobId).execute()
-      await enqueueMediaPurge(trx, jobId)
-      await enqueueLifecycle(trx, 'deleted', job)
+      await outbox.insert(
+        trx.with('deleted_job', (db) =>
+          db.deleteFrom('jobs').where('id', '=', jobId).returning('id'),
+        ),
+        [mediaPurgeMessage(jobId), lifecycleMessage('deleted', toJob(found))],
+      )
     })
+  }
+
+  /** Runs `work` in a transaction with the outbox rows it writes. */
+  private transaction<T>(work: (trx: Trx, outbox: OutboxWrites) => Promise<T>) {
+    const outbox = new OutboxWrites()
+    return this.db.transaction().execute((trx) => work(trx, outbox))
   }
 
   private async countActive(db: Kysely<Database> | Trx, userId: string): Promise<number> {
@@ -262,10 +292,10 @@ function commandFor(job: JobRow, stage: Stage, attempt: number) {
   }
 }
 
-async function lockJob(trx: Trx, userId: string, jobId: string) {
+async function lockJob(trx: Trx, userId: string, jobId: string): Promise<JobRow> {
   const row = await trx
     .selectFrom('jobs')
-    .select(['id', 'status', 'error_code'])
+    .selectAll()
     .where('id', '=', jobId)
     .where('user_id', '=', userId)
     .forUpdate()
