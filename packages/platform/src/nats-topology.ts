@@ -27,7 +27,12 @@ export interface StageDelivery {
 
 export const defaultStageDelivery: StageDelivery = { ackWaitMs: 30_000, maxAttempts: 5 }
 
-const duplicateWindow = nanos(5 * 60_000)
+/**
+ * How long the pipeline's streams remember a message id: a copy published again within it is
+ * dropped. Whatever republishes outbox rows (jobs-api's relay) must do so well within it.
+ */
+export const streamDuplicateWindowMs = 5 * 60_000
+const duplicateWindow = nanos(streamDuplicateWindowMs)
 const mediaRetentionMs = 7 * 24 * 3_600_000
 
 const streamConfigs: Array<Partial<StreamConfig> & { name: string; subjects: string[] }> = [

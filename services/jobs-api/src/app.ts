@@ -14,6 +14,7 @@ import { NoteWrites } from './notes/note-writes.ts'
 import { EventConsumer } from './pipeline/event-consumer.ts'
 import { JobWrites } from './pipeline/job-writes.ts'
 import { MediaStore } from './pipeline/media-store.ts'
+import { OutboxFastPath } from './pipeline/outbox-fast-path.ts'
 import { OutboxRelay } from './pipeline/outbox-relay.ts'
 import { registerApiDocs } from './plugins/api-docs.ts'
 import { registerAuthentication, requireUser } from './plugins/authentication.ts'
@@ -71,11 +72,14 @@ export async function buildApp(
 
   const { db, pool } = createDatabase(settings.DATABASE_URL)
   let nc: NatsConnection | undefined
+  let fastPath: OutboxFastPath | undefined
   let relay: OutboxRelay | undefined
   let consumer: EventConsumer | undefined
 
   app.addHook('onClose', async () => {
     await consumer?.stop()
+    // After the requests and folds that hand it rows, before NATS and Postgres close.
+    await fastPath?.stop()
     await relay?.stop()
     if (nc && !nc.isClosed()) await nc.drain()
     await db.destroy()
@@ -86,7 +90,8 @@ export async function buildApp(
   await ensureTopology(nc, stageDeliveryFrom(settings))
   const media = await MediaStore.open(nc)
 
-  const writes = new JobWrites(db, settings.MAX_ACTIVE_JOBS_PER_USER)
+  fastPath = new OutboxFastPath(db, nc, logger, settings.OUTBOX_HOLD_MS)
+  const writes = new JobWrites(db, settings.MAX_ACTIVE_JOBS_PER_USER, fastPath)
   const connected = trackConnection(nc)
   const registry = new Registry()
   await app.register(healthRoutes, { db, natsReady: connected })
@@ -109,7 +114,7 @@ export async function buildApp(
   })
 
   relay = new OutboxRelay(db, pool, nc, media, logger)
-  consumer = new EventConsumer(db, nc, media, logger, registry)
+  consumer = new EventConsumer(db, nc, media, logger, registry, fastPath)
   app.addHook('onReady', async () => {
     await relay?.start()
     await consumer?.start()

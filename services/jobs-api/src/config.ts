@@ -1,4 +1,4 @@
-import { loadConfig, StageDeliverySettings } from '@tella/platform'
+import { loadConfig, StageDeliverySettings, streamDuplicateWindowMs } from '@tella/platform'
 import Type, { type Static } from 'typebox'
 
 export const JobsApiSettings = Type.Object({
@@ -18,6 +18,17 @@ export const JobsApiSettings = Type.Object({
   ),
   /** How often a server-sent event stream looks for job changes. */
   SSE_POLL_MS: Type.Integer({ minimum: 50, default: 500 }),
+  /**
+   * How long the outbox relay leaves alone the rows jobs-api publishes itself right after
+   * their commit (the fast path); it sends those still there afterwards (a crash, NATS away).
+   * A fifth of the streams' duplicate window at most (the cancellation bucket's is the
+   * server's default, 2 minutes), so a row sent by both is stored once.
+   */
+  OUTBOX_HOLD_MS: Type.Integer({
+    minimum: 100,
+    maximum: streamDuplicateWindowMs / 5,
+    default: 15_000,
+  }),
   /** Milliseconds SIGTERM waits for requests and folding to finish. */
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 20_000 }),
   ...StageDeliverySettings.properties,

@@ -5,6 +5,7 @@ import * as notesAndCourses from './migrations/0002-notes-and-courses.ts'
 import * as jobCounts from './migrations/0003-job-counts.ts'
 import * as sourceMetadata from './migrations/0005-source-metadata.ts'
 import * as outboxNotifyTrigger from './migrations/0006-outbox-notify-trigger.ts'
+import * as outboxDispatchAfter from './migrations/0007-outbox-dispatch-after.ts'
 import type { Database } from './schema.ts'
 
 // int8 columns (file sizes, outbox ids) fit in a double for every size we accept.
@@ -18,6 +19,7 @@ const migrations: MigrationProvider = {
       '0003-job-counts': jobCounts,
       '0005-source-metadata': sourceMetadata,
       '0006-outbox-notify-trigger': outboxNotifyTrigger,
+      '0007-outbox-dispatch-after': outboxDispatchAfter,
     }
   },
 }

@@ -86,6 +86,8 @@ export interface OutboxTable {
   payload: ColumnType<unknown, string, string>
   msg_id: string
   created_at: Timestamp
+  /** The relay leaves the row alone until then: its writer is publishing it (fast path). */
+  dispatch_after: Timestamp
 }
 
 export type JobRow = Selectable<JobsTable>

@@ -17,6 +17,8 @@ import { isOutageError } from '../plugins/outage-errors.ts'
 import { type BatchEntry, foldBatch } from './batch-fold.ts'
 import { type FoldOutcome, foldEvent } from './event-fold.ts'
 import type { MediaStore } from './media-store.ts'
+import { OutboxWrites } from './outbox.ts'
+import type { OutboxFastPath } from './outbox-fast-path.ts'
 
 const retryDelayMs = 2_000
 // A burst of progress from thousands of jobs folds into one update per job and batch: the
@@ -35,6 +37,9 @@ const encoder = new TextEncoder()
  * it; folding is idempotent, so the redelivery is harmless. One bad message never stops the
  * loop: an unreadable one is dropped alone; a batch that fails while Postgres is unreachable
  * is retried as a whole, and one that fails otherwise is folded again event by event.
+ *
+ * With a fast path, the commands and lifecycle events a batch causes are published as soon as
+ * it committed, before its acks: the next stage starts without waiting for the outbox relay.
  */
 export class EventConsumer {
   private messages: ConsumerMessages | undefined
@@ -47,6 +52,7 @@ export class EventConsumer {
     private readonly media: MediaStore,
     private readonly logger: Logger,
     registry: Registry,
+    private readonly fastPath?: OutboxFastPath,
   ) {
     this.folded = new Counter({
       name: 'tella_events_folded_total',
@@ -124,10 +130,13 @@ export class EventConsumer {
 
   private async foldAndSettle(items: Array<{ msg: JsMsg; entry: BatchEntry }>): Promise<void> {
     for (const item of items) item.entry.transcript = await this.loadTranscript(item.entry.event)
+    const outbox = this.fastPath?.writes() ?? new OutboxWrites()
     const outcomes = await foldBatch(
       this.db,
       items.map((item) => item.entry),
+      outbox,
     )
+    this.fastPath?.send(outbox.held)
     // Acks are queued without a pause between them, so the client sends a batch's acks in
     // one socket write (awaiting each one cost a write per event: a quarter of the fold time).
     const missing: Array<{ msg: JsMsg; event: StageEvent }> = []

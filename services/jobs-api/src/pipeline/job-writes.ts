@@ -18,6 +18,7 @@ import {
   OutboxWrites,
   updateJob,
 } from './outbox.ts'
+import type { OutboxFastPath } from './outbox-fast-path.ts'
 
 type Trx = Transaction<Database>
 
@@ -39,11 +40,16 @@ export interface NewImport {
 
 const activeStatuses = ['PENDING', 'IN_PROGRESS'] as const
 
-/** The write side of the Jobs API: every change and the messages it causes, in one commit. */
+/**
+ * The write side of the Jobs API: every change and the messages it causes, in one commit.
+ * With a fast path, the messages are published as soon as the commit is done (not awaited by
+ * the caller); without one, the outbox relay sends them.
+ */
 export class JobWrites {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly maxActiveJobsPerUser: number,
+    private readonly fastPath?: OutboxFastPath,
   ) {}
 
   /** Refuses early, before an upload is streamed, when the user is already at the limit. */
@@ -256,10 +262,15 @@ export class JobWrites {
     })
   }
 
-  /** Runs `work` in a transaction with the outbox rows it writes. */
-  private transaction<T>(work: (trx: Trx, outbox: OutboxWrites) => Promise<T>) {
-    const outbox = new OutboxWrites()
-    return this.db.transaction().execute((trx) => work(trx, outbox))
+  /**
+   * Runs `work` in a transaction with the outbox rows it writes, and hands the rows to the
+   * fast path once it committed.
+   */
+  private async transaction<T>(work: (trx: Trx, outbox: OutboxWrites) => Promise<T>) {
+    const outbox = this.fastPath?.writes() ?? new OutboxWrites()
+    const result = await this.db.transaction().execute((trx) => work(trx, outbox))
+    this.fastPath?.send(outbox.held)
+    return result
   }
 
   private async countActive(db: Kysely<Database> | Trx, userId: string): Promise<number> {

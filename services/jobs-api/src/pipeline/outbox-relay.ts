@@ -1,12 +1,12 @@
 import { type JetStreamClient, jetstream } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { encodeJson } from '@tella/platform'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { Database } from '../db/schema.ts'
 import type { MediaStore } from './media-store.ts'
 import { outboxChannel } from './outbox.ts'
+import { publishRow } from './outbox-fast-path.ts'
 
 const batchSize = 200
 const idlePollMs = 1_000
@@ -16,6 +16,9 @@ const failureBackoffMs = 1_000
  * Moves committed outbox rows to NATS. Rows are claimed with `FOR UPDATE SKIP LOCKED`, so
  * replicas share the work, and deleted in the same transaction after the broker acknowledged
  * them: a crash in between republishes, and the message id makes that a no-op at the broker.
+ *
+ * Rows their writer publishes itself (`OutboxFastPath`) are held: the relay claims a row only
+ * once it is due, so it is the backstop for those, and woken only by rows due at once.
  */
 export class OutboxRelay {
   private readonly js: JetStreamClient
@@ -52,8 +55,8 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes everything committed so far; returns how many rows went out. The rows are
-   * deleted and claimed in one statement: a rollback (publish failed, crash) brings them
+   * Publishes every row committed and due so far; returns how many rows went out. The rows
+   * are deleted and claimed in one statement: a rollback (publish failed, crash) brings them
    * back, and `skip locked` lets another replica take the rows this one does not hold.
    */
   async drainOnce(): Promise<number> {
@@ -61,6 +64,7 @@ export class OutboxRelay {
       const claimed = trx
         .selectFrom('outbox')
         .select('id')
+        .where('dispatch_after', '<=', sql<Date>`now()`)
         .orderBy('id')
         .limit(batchSize)
         .forUpdate()
@@ -72,10 +76,10 @@ export class OutboxRelay {
         .execute()
       if (rows.length === 0) return 0
       // `returning` follows no order; commands of one job go out in the order they were written.
-      rows.sort((a, b) => Number(a.id) - Number(b.id))
+      rows.sort((a, b) => a.id - b.id)
       const acks = rows.map((row) => {
         if (row.kind === 'purge-media') return this.media.removeJob(row.subject)
-        return this.js.publish(row.subject, encodeJson(row.payload), { msgID: row.msg_id })
+        return publishRow(this.js, row)
       })
       await Promise.all(acks)
       return rows.length

@@ -5,12 +5,13 @@ import {
   type Stage,
   subjects,
 } from '@tella/contracts'
-import type { QueryCreator, Transaction, Updateable } from 'kysely'
+import { type QueryCreator, sql, type Transaction, type Updateable } from 'kysely'
 import type { Database, JobsTable, OutboxKind } from '../db/schema.ts'
 
 /**
  * The channel the relay listens on, so a committed row goes out without polling delay. An
- * insert into `outbox` notifies it by trigger (migration 0006), whoever writes the row.
+ * insert of a row that is due notifies it by trigger (migrations 0006, 0007), whoever writes
+ * the row.
  */
 export const outboxChannel = 'imports_outbox'
 
@@ -24,6 +25,15 @@ export interface OutboxMessage {
   subject: string
   payload: unknown
   msgId: string
+}
+
+/** A committed outbox row, as the relay and the fast path publish it. */
+export interface OutboxRow {
+  id: number
+  kind: OutboxKind
+  subject: string
+  payload: unknown
+  msg_id: string
 }
 
 export function commandMessage(
@@ -66,9 +76,19 @@ export function mediaPurgeMessage(jobId: string): OutboxMessage {
 
 /**
  * The outbox rows of one transaction: they are published if and only if the state change
- * that caused them commits.
+ * that caused them commits. With a hold (`holdMs` > 0) the rows to publish are inserted held,
+ * and collected in `held` for the writer to publish itself once the transaction committed
+ * (`OutboxFastPath`); the relay sends them only if they are still there when the hold ends.
+ * Without one, every row is due at once and the relay alone sends it.
+ *
+ * Media purges are never held: nothing waits for them, so the relay takes them as before.
  */
 export class OutboxWrites {
+  /** Held rows written so far; published by the writer only after the commit. */
+  readonly held: OutboxRow[] = []
+
+  constructor(private readonly holdMs = 0) {}
+
   /**
    * Inserts `messages`, in their order, in one statement built on `db`: the transaction, or
    * the transaction with common table expressions (`trx.with(…)`), so the state change that
@@ -77,7 +97,8 @@ export class OutboxWrites {
   async insert<DB extends Database>(db: QueryCreator<DB>, messages: OutboxMessage[]) {
     // The tables the expressions add are not read here; Kysely's types cannot say so.
     const creator = db as unknown as QueryCreator<Database>
-    await creator
+    const hold = sql<Date>`now() + ${this.holdMs} * interval '1 millisecond'`
+    const rows = await creator
       .insertInto('outbox')
       .values(
         messages.map((message) => ({
@@ -85,9 +106,12 @@ export class OutboxWrites {
           subject: message.subject,
           payload: JSON.stringify(message.payload),
           msg_id: message.msgId,
+          ...(this.holdMs > 0 && message.kind === 'publish' ? { dispatch_after: hold } : {}),
         })),
       )
+      .returning(['id', 'kind', 'subject', 'payload', 'msg_id'])
       .execute()
+    if (this.holdMs > 0) this.held.push(...rows.filter((row) => row.kind === 'publish'))
   }
 }
 

@@ -1,0 +1,27 @@
+import { type Kysely, sql } from 'kysely'
+
+/**
+ * Rows their writer publishes itself right after the commit (the outbox fast path) are
+ * inserted held: `dispatch_after` lies one hold ahead. The relay claims only rows that are due,
+ * and the trigger wakes it only for those, so it neither races the writer nor wakes for rows
+ * the writer is sending; a held row that is still there once due (its writer crashed after the
+ * commit, or NATS was away) is the relay's. Rows written without a hold are due at once.
+ *
+ * A row trigger now, not a statement trigger: only a row knows whether it is due. Postgres
+ * still delivers the identical notifications of one transaction once, at commit.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  // A stable default: existing rows get the migration's time, with no table rewrite.
+  await sql`alter table outbox
+    add column dispatch_after timestamptz not null default now()`.execute(db)
+  await sql`drop trigger outbox_notify on outbox`.execute(db)
+  await sql`create trigger outbox_notify after insert on outbox for each row
+    when (new.dispatch_after <= now()) execute function outbox_notify()`.execute(db)
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop trigger if exists outbox_notify on outbox`.execute(db)
+  await sql`create trigger outbox_notify after insert on outbox
+    for each statement execute function outbox_notify()`.execute(db)
+  await sql`alter table outbox drop column dispatch_after`.execute(db)
+}
