@@ -29,20 +29,33 @@ const fullScale = 32768
 const blockBytes = 1 << 20
 
 /**
+ * The peak is the loudest level the recording holds for 30 ms (three 10 ms frames in a row),
+ * not its loudest sample: a click, a dropped microphone or a plug-in pop lasts a few
+ * milliseconds, and one 2 ms full-scale click used to set the threshold for a whole quietly
+ * recorded lecture, so all its speech counted as pause and its transcript came back empty.
+ * Speech holds its level: on the LibriVox recordings this peak is 0.3–2 dB under the loudest
+ * sample (ffmpeg's `max_volume`).
+ */
+const frameSec = 0.01
+const sustainedFrames = 3
+
+/**
  * Finds the pauses of a 16-bit PCM WAV: one pass finds its peak, a second marks every
  * stretch of at least `minSilenceSec` that stays `belowPeakDb` under it. The threshold
  * follows the peak because recordings arrive at any gain: a lecture recorded quietly would
- * otherwise be all "silence", and its chunks never sent to an engine.
+ * otherwise be all "silence", and its chunks never sent to an engine. The peak must last 30 ms,
+ * so a click does not make a lecture silent.
  *
- * The rules are those of ffmpeg's `volumedetect` and `silencedetect` (samples of all channels
- * in one run; a pause starts at its first quiet sample), computed here on the samples the
- * downloader already decoded. Two ffmpeg processes cost more than the scan on short clips
+ * The pause rules are those of ffmpeg's `silencedetect` (samples of all channels in one run;
+ * a pause starts at its first quiet sample), computed here on the samples the downloader
+ * already decoded. Two ffmpeg processes cost more than the scan on short clips
  * (about 60 ms each for a one-second clip; bench/pipeline-overhead.ts), and no less on long
  * ones, where both read the same file from the page cache.
  *
- * Limitation: one loud click raises the peak, and with it the threshold, for the whole file;
- * a recording whose background hum sits above the threshold shows no pauses at all, so its
- * chunks are cut hard at the duration limit.
+ * Limitation: a loud noise that lasts 30 ms or more (a door, a cough into the microphone)
+ * still raises the peak, and with it the threshold, for the whole file; a recording
+ * whose background hum sits above the threshold shows no pauses at all, so its chunks are cut
+ * hard at the duration limit.
  *
  * @example
  * await detectSilences('/tmp/audio.wav', await readWavLayout('/tmp/audio.wav'),
@@ -61,23 +74,58 @@ export async function detectSilences(
   const file = await open(wavPath, 'r')
   try {
     const scan = sampleScanner(file, layout, options.signal)
-    return await findPauses(await peakOf(scan), scan, layout, options)
+    return await findPauses(await sustainedPeakOf(scan, layout), scan, layout, options)
   } finally {
     await file.close()
   }
 }
 
+/** The recording's peak as `detectSilences` takes it, in dB of full scale. */
+export async function sustainedPeakDb(wavPath: string, layout: WavLayout): Promise<number> {
+  const file = await open(wavPath, 'r')
+  try {
+    return toDb(await sustainedPeakOf(sampleScanner(file, layout, undefined), layout))
+  } finally {
+    await file.close()
+  }
+}
+
+function toDb(level: number): number {
+  return level === 0 ? Number.NEGATIVE_INFINITY : 20 * Math.log10(level / fullScale)
+}
+
 type Scan = (onBlock: (samples: Int16Array) => void) => Promise<void>
 
-async function peakOf(scan: Scan): Promise<number> {
+/**
+ * The loudest level held over `sustainedFrames` frames in a row: each frame's loudest sample,
+ * and of each run of frames the quietest of those. A recording shorter than the run gives its
+ * loudest sample.
+ */
+async function sustainedPeakOf(scan: Scan, layout: WavLayout): Promise<number> {
+  const frameSamples = Math.max(1, Math.round(frameSec * layout.sampleRate) * layout.channels)
+  const recent: number[] = []
+  let frameMax = 0
+  let inFrame = 0
+  let loudest = 0
   let peak = 0
+  const endFrame = () => {
+    recent.push(frameMax)
+    if (recent.length > sustainedFrames) recent.shift()
+    if (recent.length === sustainedFrames) peak = Math.max(peak, Math.min(...recent))
+    frameMax = 0
+    inFrame = 0
+  }
   await scan((samples) => {
     for (let index = 0; index < samples.length; index++) {
-      const level = Math.abs(samples[index] as number)
-      if (level > peak) peak = level
+      const sample = samples[index] as number
+      const magnitude = sample < 0 ? -sample : sample
+      if (magnitude > frameMax) frameMax = magnitude
+      if (magnitude > loudest) loudest = magnitude
+      if (++inFrame === frameSamples) endFrame()
     }
   })
-  return peak
+  if (inFrame > 0) endFrame()
+  return recent.length < sustainedFrames ? loudest : peak
 }
 
 async function findPauses(
@@ -86,7 +134,7 @@ async function findPauses(
   layout: WavLayout,
   options: SilenceOptions,
 ): Promise<Span[]> {
-  const peakDb = peak === 0 ? Number.NEGATIVE_INFINITY : 20 * Math.log10(peak / fullScale)
+  const peakDb = toDb(peak)
   const noiseDb = Math.max(silenceFloorDb, peakDb + options.belowPeakDb)
   // A sample is quiet when strictly inside ±threshold, which ffmpeg scales to 16-bit input
   // and truncates to a sample value.

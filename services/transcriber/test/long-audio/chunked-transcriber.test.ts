@@ -136,6 +136,23 @@ t.test('a clip that fits one chunk is sent as its own file; a tagged one is cut'
   t.same(await readdir(dir).then((names) => names.filter((n) => n.startsWith('chunks-'))), [])
 })
 
+t.test('a quiet lecture with one full-scale click is transcribed, not called silent', async (t) => {
+  const dir = t.testdir()
+  const { wav } = await joinWithPauses(dir, librivoxFiles.slice(0, 2), [2])
+  const quiet = join(dir, 'quiet.wav')
+  await run('sox', [wav, quiet, 'gain', '-n', '-38'])
+  const click = join(dir, 'click.wav')
+  const synth = ['-n', '-r', '16000', '-c', '1', '-b', '16', click, 'synth', '0.002', 'square']
+  await run('sox', [...synth, '500', 'vol', '0.99'])
+  const clicked = join(dir, 'quiet-click.wav')
+  await run('sox', [quiet, click, clicked])
+
+  const transcript = await offline(30, 2).transcribe(clicked, {})
+
+  const words = transcript.text.split(/\s+/u).filter(Boolean)
+  t.ok(words.length >= 10, `${words.length} words: ${transcript.text}`)
+})
+
 t.test('a concurrency below one is refused at construction', async (t) => {
   t.throws(
     () =>

@@ -3,7 +3,13 @@ import { basename, join } from 'node:path'
 import { promisify } from 'node:util'
 import { resolveMediaTools } from '@tella/platform'
 import t from 'tap'
-import { detectSilences as detectIn, type Span, soundSpans } from '../../src/long-audio/silences.ts'
+import {
+  detectSilences as detectIn,
+  type Span,
+  soundSpans,
+  sustainedPeakDb,
+  totalSeconds,
+} from '../../src/long-audio/silences.ts'
 import { readWavLayout } from '../../src/long-audio/wav-file.ts'
 import { joinWithPauses, librivoxFiles, silenceWav } from '../support/audio.ts'
 
@@ -91,8 +97,9 @@ t.test('24-bit audio fails with TRANSCRIPTION_FAILED, naming its depth', async (
 })
 
 /**
- * The rules were ffmpeg's `volumedetect` + `silencedetect` passes, which the transcriber ran
- * before; ffmpeg stays the reference here. Its printed times are rounded, hence the tolerance.
+ * The pause rules were ffmpeg's `silencedetect`, which the transcriber ran before; ffmpeg
+ * stays the reference here, given the same threshold. Its printed times are rounded, hence
+ * the tolerance.
  */
 t.test('the pauses are those ffmpeg finds: loud, quiet and stereo recordings', async (t) => {
   const dir = t.testdir()
@@ -105,7 +112,8 @@ t.test('the pauses are those ffmpeg finds: loud, quiet and stereo recordings', a
 
   for (const file of [wav, quiet, stereo]) {
     const name = basename(file)
-    const expected = await ffmpegSilences(file, options)
+    const peakDb = await sustainedPeakDb(file, await readWavLayout(file))
+    const expected = await ffmpegSilences(file, peakDb)
     const found = await detectSilences(file, options)
     t.equal(found.length, expected.length, `${name}: ${expected.length} pauses`)
     const furthest = Math.max(
@@ -119,14 +127,58 @@ t.test('the pauses are those ffmpeg finds: loud, quiet and stereo recordings', a
   }
 })
 
-async function ffmpegSilences(wav: string, settings: typeof options): Promise<Span[]> {
-  const filter = async (af: string) =>
-    (await run(ffmpeg, ['-hide_banner', '-nostats', '-i', wav, '-af', af, '-f', 'null', '-']))
-      .stderr
-  const peak = /max_volume: (-?[\d.]+|-inf) dB/u.exec(await filter('volumedetect'))?.[1]
-  const peakDb = peak === undefined || peak === '-inf' ? -200 : Number(peak)
-  const noiseDb = Math.max(-70, peakDb + settings.belowPeakDb)
-  const log = await filter(`silencedetect=noise=${noiseDb}dB:d=${settings.minSilenceSec}`)
+t.test('the peak is what speech holds: within 2.5 dB of the loudest sample', async (t) => {
+  for (const file of librivoxFiles) {
+    const peakDb = await sustainedPeakDb(file, await readWavLayout(file))
+    const maxDb = await ffmpegMaxVolume(file)
+    t.ok(
+      peakDb <= maxDb + 0.1 && peakDb >= maxDb - 2.5,
+      `${basename(file)}: ${peakDb.toFixed(1)} dB, loudest sample ${maxDb} dB`,
+    )
+  }
+})
+
+t.test('a 2 ms full-scale click does not make a quiet lecture silent', async (t) => {
+  const dir = t.testdir()
+  const { wav, placements } = await joinWithPauses(dir, librivoxFiles.slice(0, 2), [2])
+  const quiet = join(dir, 'quiet.wav')
+  await run('sox', [wav, quiet, 'gain', '-n', '-38'])
+  const clicked = join(dir, 'quiet-click.wav')
+  await run('sox', [quiet, await fullScaleClick(dir), clicked])
+
+  const quietPeak = await sustainedPeakDb(quiet, await readWavLayout(quiet))
+  const clickedPeak = await sustainedPeakDb(clicked, await readWavLayout(clicked))
+  t.equal(clickedPeak, quietPeak, `the peak stays at ${quietPeak.toFixed(1)} dB`)
+  t.equal(await ffmpegMaxVolume(clicked), 0, 'while the loudest sample is full scale')
+
+  const silences = await detectSilences(clicked, options)
+  const { durationSec } = await readWavLayout(clicked)
+  const soundSec = totalSeconds(soundSpans(silences, 0, durationSec))
+  const speechSec = placements.reduce((sum, clip) => sum + clip.end - clip.start, 0)
+  t.ok(soundSec > speechSec * 0.7, `${soundSec.toFixed(1)} s of ${speechSec} s count as sound`)
+})
+
+async function fullScaleClick(dir: string): Promise<string> {
+  const click = join(dir, 'full-scale-click.wav')
+  const args = ['-n', '-r', '16000', '-c', '1', '-b', '16', click, 'synth', '0.002', 'square']
+  await run('sox', [...args, '500', 'vol', '0.99'])
+  return click
+}
+
+async function ffmpegFilter(wav: string, filter: string): Promise<string> {
+  const args = ['-hide_banner', '-nostats', '-i', wav, '-af', filter, '-f', 'null', '-']
+  return (await run(ffmpeg, args)).stderr
+}
+
+async function ffmpegMaxVolume(wav: string): Promise<number> {
+  const peak = /max_volume: (-?[\d.]+|-inf) dB/u.exec(await ffmpegFilter(wav, 'volumedetect'))
+  return peak?.[1] === undefined || peak[1] === '-inf' ? -200 : Number(peak[1])
+}
+
+async function ffmpegSilences(wav: string, peakDb: number): Promise<Span[]> {
+  const noiseDb = Math.max(-70, peakDb + options.belowPeakDb)
+  const filter = `silencedetect=noise=${noiseDb}dB:d=${options.minSilenceSec}`
+  const log = await ffmpegFilter(wav, filter)
   const starts = [...log.matchAll(/silence_start: (-?[\d.]+)/gu)].map((m) => Number(m[1]))
   const ends = [...log.matchAll(/silence_end: ([\d.]+)/gu)].map((m) => Number(m[1]))
   const { durationSec } = await readWavLayout(wav)
