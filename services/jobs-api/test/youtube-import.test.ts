@@ -196,6 +196,16 @@ t.test('a title of 200 characters, emoji counted once, is kept whole', async (t)
   t.equal(answer.body.data.title, `Processing: ${title}`)
 })
 
+t.test(
+  'a title holding a lone UTF-16 surrogate ("\\ud800") is kept with U+FFFD, not a 500',
+  async (t) => {
+    // JSON.stringify writes the lone surrogate as the escape "\ud800", as a client would send it.
+    const answer = await importVideo(newUser(), { url, title: 'Entropy \ud800 part 2' })
+    t.equal(answer.status, 202)
+    t.equal(answer.body.data.title, 'Processing: Entropy \ufffd part 2')
+  },
+)
+
 t.test('malformed JSON answers 400 INVALID_BODY', async (t) => {
   const answer = await api.request('POST', '/api/imports/youtube', {
     as: newUser(),

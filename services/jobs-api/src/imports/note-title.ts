@@ -45,9 +45,11 @@ export function titleFromFileName(fileName: string | null): string {
 export function cleanTitle(raw: string | undefined): string | null {
   if (raw === undefined) return null
   if (Array.from(raw).length > noteTitleMaxLength) throw new CodedError('NOTE_TITLE_INVALID')
-  // Control characters (NUL included, which Postgres cannot store) become spaces.
+  // Control characters (NUL included, which Postgres cannot store) become spaces, and a lone
+  // UTF-16 surrogate (JSON can escape one: "\ud800") U+FFFD: Postgres refuses it in JSON. With
+  // the u flag the class matches lone surrogates only; a pair is one code point.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point
-  const visible = raw.replace(/[\u0000-\u001f\u007f]/gu, ' ')
+  const visible = raw.replace(/[\ud800-\udfff]/gu, '\ufffd').replace(/[\u0000-\u001f\u007f]/gu, ' ')
   const title = visible.replace(/\s+/gu, ' ').trim()
   return title === '' ? null : title
 }
