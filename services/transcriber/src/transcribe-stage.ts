@@ -15,8 +15,8 @@ type Result = Pick<TranscribeCompleted, 'transcriptKey' | 'segmentCount' | 'tran
 /**
  * The transcribe stage: fetch the normalised audio, transcribe it chunk by chunk, and store
  * the timed transcript beside the audio. The result event carries its key, and the transcript
- * itself when it is small (a long lecture's outgrows a message). A recording without speech gives an empty
- * transcript, which jobs-api turns into a note flagged `transcript.empty`.
+ * itself when it is small (a long lecture's outgrows a message). A recording without speech
+ * gives an empty transcript, which jobs-api turns into a note flagged `transcript.empty`.
  */
 export async function runTranscribeStage(
   context: StageContext<TranscribeCommand>,
