@@ -10,7 +10,7 @@ import { EventConsumer } from '../../src/pipeline/event-consumer.ts'
 import { foldEvent } from '../../src/pipeline/event-fold.ts'
 import { JobWrites } from '../../src/pipeline/job-writes.ts'
 import { MediaStore } from '../../src/pipeline/media-store.ts'
-import { events } from './fold-fixture.ts'
+import { events, uploadedLecture } from './fold-fixture.ts'
 
 /** jobs-api's event consumer on a private NATS server and database, not yet started. */
 async function consumerFixture(t: Test) {
@@ -45,16 +45,7 @@ async function consumerFixture(t: Test) {
     async createJob() {
       jobs += 1
       const jobId = `job_consumer${jobs}`
-      await writes.createImport({
-        jobId,
-        userId: 'user_consumer',
-        source: 'UPLOAD',
-        noteTitle: `Lecture ${jobs}`,
-        courseId: null,
-        fileName: 'lecture.wav',
-        sourceUrl: null,
-        idempotencyKey: null,
-      })
+      await writes.createImport(uploadedLecture(jobId, 'user_consumer', `Lecture ${jobs}`))
       return jobId
     },
     job: (jobId: string) =>

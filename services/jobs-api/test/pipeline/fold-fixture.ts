@@ -3,7 +3,21 @@ import { createTestDatabase } from '@tella/test-support'
 import type { Test } from 'tap'
 import { createDatabase, migrateToLatest } from '../../src/db/database.ts'
 import { foldEvent } from '../../src/pipeline/event-fold.ts'
-import { JobWrites } from '../../src/pipeline/job-writes.ts'
+import { JobWrites, type NewImport } from '../../src/pipeline/job-writes.ts'
+
+/** An upload import of a lecture with no course, file name or key: what most tests create. */
+export function uploadedLecture(jobId: string, userId: string, noteTitle = 'Lecture'): NewImport {
+  return {
+    jobId,
+    userId,
+    source: 'UPLOAD',
+    noteTitle,
+    courseId: null,
+    fileName: 'lecture.wav',
+    sourceUrl: null,
+    idempotencyKey: null,
+  }
+}
 
 /** A migrated private database with the write side and the folder over it. */
 export async function foldFixture(t: Test) {
@@ -20,16 +34,7 @@ export async function foldFixture(t: Test) {
   const createJob = async (userId = 'user_fold') => {
     counter += 1
     const jobId = `job_fold${counter}`
-    await writes.createImport({
-      jobId,
-      userId,
-      source: 'UPLOAD',
-      noteTitle: `Lecture ${counter}`,
-      courseId: null,
-      fileName: 'lecture.wav',
-      sourceUrl: null,
-      idempotencyKey: null,
-    })
+    await writes.createImport(uploadedLecture(jobId, userId, `Lecture ${counter}`))
     return jobId
   }
 

@@ -14,7 +14,7 @@ import { MediaStore } from '../../src/pipeline/media-store.ts'
 import type { OutboxRow } from '../../src/pipeline/outbox.ts'
 import { OutboxFastPath } from '../../src/pipeline/outbox-fast-path.ts'
 import { OutboxRelay } from '../../src/pipeline/outbox-relay.ts'
-import { events } from './fold-fixture.ts'
+import { events, uploadedLecture } from './fold-fixture.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -75,16 +75,9 @@ async function fastPathFixture(t: Test) {
     },
     createJob(writes: JobWrites) {
       jobs += 1
-      return writes.createImport({
-        jobId: `job_fastpath${jobs}`,
-        userId: 'user_fastpath',
-        source: 'UPLOAD',
-        noteTitle: `Lecture ${jobs}`,
-        courseId: null,
-        fileName: 'lecture.wav',
-        sourceUrl: null,
-        idempotencyKey: null,
-      })
+      return writes.createImport(
+        uploadedLecture(`job_fastpath${jobs}`, 'user_fastpath', `Lecture ${jobs}`),
+      )
     },
     publishEvent: (event: StageEvent) =>
       jetstream(nc).publish(subjects.event(event.stage, event.kind), encodeJson(event)),

@@ -9,6 +9,7 @@ import { createDatabase, migrateToLatest } from '../../src/db/database.ts'
 import { JobWrites } from '../../src/pipeline/job-writes.ts'
 import { MediaStore } from '../../src/pipeline/media-store.ts'
 import { OutboxRelay } from '../../src/pipeline/outbox-relay.ts'
+import { uploadedLecture } from './fold-fixture.ts'
 
 t.test('after a Postgres restart shorter than its poll, the relay LISTENs again', async (t) => {
   const [postgres, server] = await Promise.all([startPostgresServer(), startNatsServer()])
@@ -28,16 +29,7 @@ t.test('after a Postgres restart shorter than its poll, the relay LISTENs again'
   const commands = async () => (await jsm.streams.info(streams.commands)).state.messages
   const writes = new JobWrites(db, 10)
   const createJob = (jobId: string) =>
-    writes.createImport({
-      jobId,
-      userId: 'user_relay_restart',
-      source: 'UPLOAD',
-      noteTitle: 'Lecture',
-      courseId: null,
-      fileName: null,
-      sourceUrl: null,
-      idempotencyKey: null,
-    })
+    writes.createImport(uploadedLecture(jobId, 'user_relay_restart'))
   const listening = async () => {
     const client = new pg.Client({ connectionString: url })
     await client.connect()

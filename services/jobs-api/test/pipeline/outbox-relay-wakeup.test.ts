@@ -8,6 +8,7 @@ import { createDatabase, migrateToLatest } from '../../src/db/database.ts'
 import { JobWrites } from '../../src/pipeline/job-writes.ts'
 import { MediaStore } from '../../src/pipeline/media-store.ts'
 import { OutboxRelay } from '../../src/pipeline/outbox-relay.ts'
+import { uploadedLecture } from './fold-fixture.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -30,16 +31,7 @@ t.test(
         const sent = await super.drainOnce()
         if (commitDuringDrain) {
           commitDuringDrain = false
-          await writes.createImport({
-            jobId: 'job_wakeup',
-            userId: 'user_wakeup',
-            source: 'UPLOAD',
-            noteTitle: 'Lecture',
-            courseId: null,
-            fileName: null,
-            sourceUrl: null,
-            idempotencyKey: null,
-          })
+          await writes.createImport(uploadedLecture('job_wakeup', 'user_wakeup'))
           committedAt = performance.now()
           await sleep(100)
         }

@@ -9,6 +9,7 @@ import { createDatabase, migrateToLatest } from '../../src/db/database.ts'
 import { JobWrites } from '../../src/pipeline/job-writes.ts'
 import { MediaStore } from '../../src/pipeline/media-store.ts'
 import { OutboxRelay } from '../../src/pipeline/outbox-relay.ts'
+import { uploadedLecture } from './fold-fixture.ts'
 
 async function relayFixture(t: Test) {
   const [database, server] = await Promise.all([createTestDatabase(), startNatsServer()])
@@ -33,16 +34,9 @@ async function relayFixture(t: Test) {
   const writes = new JobWrites(db, 100)
   const createJobs = async (count: number) => {
     for (let index = 0; index < count; index++) {
-      await writes.createImport({
-        jobId: `job_relay${index}`,
-        userId: 'user_relay',
-        source: 'UPLOAD',
-        noteTitle: `Lecture ${index}`,
-        courseId: null,
-        fileName: null,
-        sourceUrl: null,
-        idempotencyKey: null,
-      })
+      await writes.createImport(
+        uploadedLecture(`job_relay${index}`, 'user_relay', `Lecture ${index}`),
+      )
     }
   }
   const streamCount = async (stream: string) => {
